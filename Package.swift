@@ -1,0 +1,140 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One strictness setting for every target: Swift 6 language mode (complete concurrency
+// checking) plus the upcoming features the model codebases turn on.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "gugus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gugus", targets: ["gugus"]),
+        .executable(name: "gugus-bench", targets: ["gugus-bench"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
+    ],
+    targets: [
+        // libpq, the PostgreSQL C client library, as the system provides it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        // The only Swift code that talks to libpq.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // posix_spawn's closefrom action, which needs _GNU_SOURCE.
+        .target(name: "CSpawn"),
+        // A private PostgreSQL cluster under .gugus/ (the embedded default database).
+        .target(
+            name: "PostgresCluster",
+            dependencies: ["Postgres", "CSpawn", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Embeds sql/ and templates/ into the binary so it runs from anywhere.
+        .executableTarget(name: "embed-files", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
+        // The domain: regions, task forces, decrees, members, sessions, reminder planning, status.
+        .target(
+            name: "GugusCore",
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedFiles"]
+        ),
+        // Reminder dispatch: claiming, checks, channels (log, e-mail, webhook), messages.
+        .target(
+            name: "GugusScheduler",
+            dependencies: [
+                "GugusCore", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API (Hummingbird 2), its auth, metrics and OpenAPI document.
+        .target(
+            name: "GugusServer",
+            dependencies: [
+                "GugusCore", "GugusScheduler", "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The CLI's way to the server: the same Gugus interface, over HTTP.
+        .target(
+            name: "GugusClient",
+            dependencies: [
+                "GugusCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "gugus",
+            dependencies: [
+                "GugusCore", "GugusScheduler", "GugusServer", "GugusClient", "Postgres", "PostgresCluster",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "gugus-bench",
+            dependencies: [
+                "GugusCore", "Postgres", "PostgresCluster",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Shared by the test targets: a throwaway database per test.
+        .target(
+            name: "GugusTestSupport",
+            dependencies: ["Postgres", "PostgresCluster", "GugusCore"],
+            path: "Tests/GugusTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "GugusCoreTests", dependencies: ["GugusCore", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "GugusSchedulerTests", dependencies: ["GugusScheduler", "GugusTestSupport"], swiftSettings: swiftSettings),
+    ]
+)

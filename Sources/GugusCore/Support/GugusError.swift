@@ -1,0 +1,68 @@
+/// Every refusal a user can cause, with what was wrong, the value, and what to do.
+///
+/// The CLI prints `message` (and the field errors) on stderr and exits with 1; the HTTP
+/// API turns it into an RFC 9457 problem with the matching status. Nothing else should
+/// reach a user: database errors are translated into a `GugusError` where they are raised.
+public struct GugusError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// The request is malformed or a value is bad (HTTP 400/422).
+        case invalid
+        /// A referenced record does not exist (HTTP 404).
+        case notFound = "not_found"
+        /// The request contradicts the current state, e.g. a duplicate (HTTP 409).
+        case conflict
+        /// No or a bad token (HTTP 401).
+        case unauthorized
+        /// The token lacks the right (HTTP 403).
+        case forbidden
+        /// The database or another dependency is not reachable now (HTTP 503).
+        case unavailable
+        /// A bug on our side (HTTP 500). Never used for a client's mistake.
+        case `internal`
+    }
+
+    /// One field's problem, as in the problem+json `errors` list.
+    public struct FieldError: Sendable, Hashable, Codable {
+        public var field: String
+        public var value: String?
+        public var message: Localized
+        /// The line of an imported file, when the error comes from one.
+        public var line: Int?
+
+        public init(field: String, value: String?, message: Localized, line: Int? = nil) {
+            self.field = field
+            self.value = value
+            self.message = message
+            self.line = line
+        }
+    }
+
+    public var kind: Kind
+    public var message: Localized
+    public var fieldErrors: [FieldError]
+
+    public init(_ kind: Kind, _ message: Localized, fieldErrors: [FieldError] = []) {
+        self.kind = kind
+        self.message = message
+        self.fieldErrors = fieldErrors
+    }
+
+    /// A bad value in one field: the usual shape of a validation error.
+    public static func invalid(field: String, value: String?, _ message: Localized) -> GugusError {
+        GugusError(.invalid, message, fieldErrors: [FieldError(field: field, value: value, message: message)])
+    }
+
+    public static func notFound(_ message: Localized) -> GugusError {
+        GugusError(.notFound, message)
+    }
+
+    public static func conflict(_ message: Localized) -> GugusError {
+        GugusError(.conflict, message)
+    }
+
+    public func text(_ language: Language) -> String {
+        message.text(language)
+    }
+
+    public var description: String { message.en }
+}

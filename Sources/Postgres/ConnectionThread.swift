@@ -1,0 +1,106 @@
+import Foundation
+
+/// A thread of its own for one connection, exposed as both a serial executor (for the
+/// connection actor) and a task executor (for code that holds the connection).
+///
+/// libpq calls block. Running them here keeps them off Swift's cooperative thread pool, whose
+/// few threads must never block. When a task holding a connection prefers this executor, its
+/// own code and the connection's calls run on the same thread, and a query costs no thread hop.
+final class ConnectionThread: @unchecked Sendable {
+    private enum Job {
+        case isolated(UnownedJob)
+        case task(UnownedJob)
+    }
+
+    // Guarded by `condition`.
+    private var jobs: [Job] = []
+    private var head = 0
+    private var stopping = false
+    private let condition = NSCondition()
+    private var thread: Thread?
+
+    let serialExecutor: SerialFace
+    let taskExecutor: TaskFace
+
+    init(name: String) {
+        serialExecutor = SerialFace()
+        taskExecutor = TaskFace()
+        serialExecutor.owner = self
+        taskExecutor.owner = self
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    private func enqueue(_ job: Job) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the thread finish the jobs already queued, then end. Any job queued after this
+    /// still runs: a connection's last `close()` must not be dropped.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while head == jobs.count && !stopping {
+                condition.wait()
+            }
+            if head == jobs.count {
+                condition.unlock()
+                break
+            }
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            condition.unlock()
+            switch job {
+            case .isolated(let job):
+                job.runSynchronously(on: serialExecutor.asUnownedSerialExecutor())
+            case .task(let job):
+                job.runSynchronously(on: taskExecutor.asUnownedTaskExecutor())
+            }
+        }
+        // Break the reference cycle with the faces once the thread is done.
+        thread = nil
+    }
+
+    /// The face the connection actor runs on.
+    final class SerialFace: SerialExecutor, @unchecked Sendable {
+        fileprivate unowned(unsafe) var owner: ConnectionThread?
+
+        func enqueue(_ job: consuming ExecutorJob) {
+            owner!.enqueue(.isolated(UnownedJob(job)))
+        }
+
+        func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+            UnownedSerialExecutor(ordinary: self)
+        }
+    }
+
+    /// The face a task holding the connection prefers.
+    final class TaskFace: TaskExecutor, @unchecked Sendable {
+        fileprivate unowned(unsafe) var owner: ConnectionThread?
+
+        func enqueue(_ job: consuming ExecutorJob) {
+            owner!.enqueue(.task(UnownedJob(job)))
+        }
+
+        func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+            UnownedTaskExecutor(ordinary: self)
+        }
+    }
+}

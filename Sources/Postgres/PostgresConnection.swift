@@ -1,0 +1,255 @@
+import CLibPQ
+import Foundation
+import Logging
+
+/// One libpq connection, owned by an actor that runs on a thread of its own.
+///
+/// Every libpq call happens on that thread (the actor's executor), so the `PGconn` is never
+/// used from two places at once and no blocking call runs on the cooperative pool. A task
+/// that awaits a query and is cancelled sends a cancel request (`PQcancel`) to the server.
+public actor PostgresConnection {
+    private let thread: ConnectionThread
+    // Touched only on the actor's thread, and by deinit once no one else can.
+    private nonisolated(unsafe) var connection: OpaquePointer?
+    private let canceller: Canceller
+    public nonisolated let logger: Logger
+    /// Set when a query was cancelled or the transaction state is unknown: a pool must not
+    /// hand this connection to anyone else.
+    private(set) var isTainted = false
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        thread.serialExecutor.asUnownedSerialExecutor()
+    }
+
+    /// The executor that keeps a task on this connection's thread: see ``PostgresPool``.
+    nonisolated var taskExecutor: any TaskExecutor { thread.taskExecutor }
+
+    private init(thread: ConnectionThread, logger: Logger) {
+        self.thread = thread
+        self.logger = logger
+        self.canceller = Canceller()
+    }
+
+    /// Connects, on the new connection's own thread.
+    public static func connect(
+        _ configuration: PostgresConfiguration, logger: Logger = Logger(label: "gugus.postgres")
+    ) async throws(PostgresError) -> PostgresConnection {
+        let connection = PostgresConnection(thread: ConnectionThread(name: "postgres"), logger: logger)
+        try await connection.open(configuration)
+        return connection
+    }
+
+    private func open(_ configuration: PostgresConfiguration) throws(PostgresError) {
+        let handle = configuration.withConnectParameters { keys, values in
+            PQconnectdbParams(keys, values, configuration.expandDatabaseName ? 1 : 0)
+        }
+        guard let handle else {
+            throw PostgresError(.connection, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = Self.errorMessage(handle)
+            PQfinish(handle)  // exactly once, failed connects included
+            throw PostgresError(.connection, message: "cannot connect to \(configuration): \(message)")
+        }
+        // libpq prints notices on stderr by default; a server's NOTICE is not for the user.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        connection = handle
+        canceller.set(PQgetCancel(handle))
+    }
+
+    deinit {
+        canceller.set(nil)
+        if let connection { PQfinish(connection) }
+        thread.stop()
+    }
+
+    /// Closes the connection. Later queries fail with a `.closed` error.
+    public func close() {
+        canceller.set(nil)
+        if let connection {
+            PQfinish(connection)
+            self.connection = nil
+        }
+    }
+
+    /// True while the connection is open and the server has not dropped it.
+    public var isOpen: Bool {
+        guard let connection else { return false }
+        return PQstatus(connection) == CONNECTION_OK
+    }
+
+    // MARK: Queries
+
+    /// Runs a statement and returns its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
+        // A task cancelled before it got here never starts the statement.
+        try Task.checkCancellation()
+        return try await withTaskCancellationHandler {
+            try run(query, file: file, line: line)
+        } onCancel: {
+            canceller.cancel()
+        }
+    }
+
+    /// Runs a statement and returns how many rows it affected.
+    @discardableResult
+    public func execute(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> Int {
+        try await self.query(query, file: file, line: line).affectedRows
+    }
+
+    /// Runs without a cancellation handler: for the ROLLBACK that cleans up after a cancelled
+    /// task, which must not be cancelled itself.
+    func runUncancellable(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) throws(PostgresError) {
+        _ = try run(query, file: file, line: line)
+    }
+
+    private func run(_ query: PostgresQuery, file: String, line: Int) throws(PostgresError) -> PostgresRows {
+        guard let connection else {
+            throw PostgresError(.closed, message: "the connection is closed", query: query.sql, file: file, line: line)
+        }
+        let sql = query.sql
+        let bindings = query.bindings
+        let result: OpaquePointer? = withParameterArrays(bindings) { count, types, values in
+            PQexecParams(connection, sql, count, types, values, nil, nil, 0)
+        }
+        guard let result else {
+            isTainted = true
+            throw PostgresError(.connection, message: Self.errorMessage(connection), query: sql, file: file, line: line)
+        }
+        let handle = ResultHandle(result)  // clears the result exactly once, on every path
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return PostgresRows(handle: handle, query: sql, file: file, line: line)
+        default:
+            let error = Self.serverError(result, connection: connection, query: sql, file: file, line: line)
+            if error.code == .queryCanceled || PQstatus(connection) != CONNECTION_OK {
+                isTainted = true
+            }
+            if error.code == .queryCanceled, Task.isCancelled {
+                throw PostgresError(.server, message: "query cancelled because its task was cancelled", code: .queryCanceled, query: sql, file: file, line: line)
+            }
+            throw error
+        }
+    }
+
+    private func withParameterArrays<T>(
+        _ bindings: PostgresBindings,
+        _ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?) -> T
+    ) -> T {
+        if bindings.count == 0 { return body(0, nil, nil) }
+        let values = bindings.values.map { $0.map { strdup($0) } ?? nil }
+        defer { values.forEach { free($0) } }
+        let types = bindings.types.map { Oid($0.rawValue) }
+        let pointers = values.map { UnsafePointer<CChar>($0) }
+        return types.withUnsafeBufferPointer { typeBuffer in
+            pointers.withUnsafeBufferPointer { valueBuffer in
+                body(Int32(bindings.count), typeBuffer.baseAddress, valueBuffer.baseAddress)
+            }
+        }
+    }
+
+    /// Quotes an identifier (a channel or savepoint name) with libpq's own escaping.
+    public func escapeIdentifier(_ name: String) throws(PostgresError) -> String {
+        guard let connection else { throw PostgresError(.closed, message: "the connection is closed") }
+        guard let escaped = PQescapeIdentifier(connection, name, name.utf8.count) else {
+            throw PostgresError(.server, message: "cannot quote identifier: \(Self.errorMessage(connection))")
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    /// Sends a notification, through `pg_notify` so the channel and payload are parameters.
+    public func notify(channel: String, payload: String = "", file: String = #fileID, line: Int = #line) async throws {
+        try await execute("SELECT pg_notify(\(channel), \(payload))", file: file, line: line)
+    }
+
+    // MARK: Health, for the pool
+
+    /// Whether an idle connection can be handed out: open, outside a transaction, and with
+    /// nothing unexpected on its socket. A server that restarted has sent an error and
+    /// closed the socket, which this sees without a round trip.
+    func isReusable() -> Bool {
+        guard let connection, !isTainted, PQstatus(connection) == CONNECTION_OK,
+              PQtransactionStatus(connection) == PQTRANS_IDLE
+        else { return false }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, 0)
+        if ready == 0 { return true }
+        // Something arrived while idle: a notice, or the server saying goodbye.
+        guard PQconsumeInput(connection) == 1, PQstatus(connection) == CONNECTION_OK else { return false }
+        while let notification = PQnotifies(connection) { PQfreemem(notification) }
+        return poll(&descriptor, 1, 0) == 0
+    }
+
+    func markTainted() { isTainted = true }
+
+    /// Whether a connection coming back from a borrower can be lent again.
+    func canReturnToPool() -> Bool {
+        guard let connection, !isTainted else { return false }
+        return PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE
+    }
+
+    var transactionStatus: PGTransactionStatusType {
+        guard let connection else { return PQTRANS_UNKNOWN }
+        return PQtransactionStatus(connection)
+    }
+
+    // MARK: Errors
+
+    static func errorMessage(_ connection: OpaquePointer) -> String {
+        guard let message = PQerrorMessage(connection) else { return "unknown libpq error" }
+        let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "unknown libpq error" : text
+    }
+
+    static func serverError(
+        _ result: OpaquePointer, connection: OpaquePointer, query: String, file: String, line: Int
+    ) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            guard let value = PQresultErrorField(result, code) else { return nil }
+            return String(cString: value)
+        }
+        let code = field(CLIBPQ_DIAG_SQLSTATE).map(SQLState.init(rawValue:))
+        let message = field(CLIBPQ_DIAG_MESSAGE_PRIMARY)
+            ?? String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+        var error = PostgresError(code == nil ? .connection : .server, message: message, code: code, query: query, file: file, line: line)
+        if PQstatus(connection) != CONNECTION_OK { error.kind = .connection }
+        error.detail = field(CLIBPQ_DIAG_MESSAGE_DETAIL)
+        error.hint = field(CLIBPQ_DIAG_MESSAGE_HINT)
+        error.constraint = field(CLIBPQ_DIAG_CONSTRAINT_NAME)
+        error.table = field(CLIBPQ_DIAG_TABLE_NAME)
+        error.column = field(CLIBPQ_DIAG_COLUMN_NAME)
+        error.schema = field(CLIBPQ_DIAG_SCHEMA_NAME)
+        return error
+    }
+}
+
+/// The connection's `PGcancel`, usable from any thread: cancellation handlers run wherever
+/// the cancelling task is.
+final class Canceller: @unchecked Sendable {
+    private let lock = NSLock()
+    private var handle: OpaquePointer?
+
+    func set(_ newHandle: OpaquePointer?) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let handle { PQfreeCancel(handle) }
+        handle = newHandle
+    }
+
+    /// Asks the server to cancel whatever the connection runs now. Best effort, by design.
+    /// `PQcancel` opens a connection of its own, so it runs on a dispatch thread rather than
+    /// on the cancelling task's cooperative thread.
+    func cancel() {
+        DispatchQueue.global().async { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            guard let handle else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(handle, &buffer, Int32(buffer.count))
+        }
+    }
+
+    deinit { if let handle { PQfreeCancel(handle) } }
+}

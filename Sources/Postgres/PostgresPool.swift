@@ -1,0 +1,249 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A bounded pool of connections.
+///
+/// - Checkout hands out an idle connection after checking it (open, idle, nothing pending on
+///   its socket); a broken one is closed and replaced, so the pool recovers by itself after
+///   the server restarts.
+/// - When every connection is in use, callers wait in order until one is returned or the
+///   checkout timeout passes.
+/// - As a ServiceLifecycle `Service`, it closes every connection on graceful shutdown.
+public final class PostgresPool: Service, Sendable {
+    public struct Options: Sendable {
+        public var maxConnections: Int
+        public var checkoutTimeout: Duration
+
+        public init(maxConnections: Int = 10, checkoutTimeout: Duration = .seconds(10)) {
+            precondition(maxConnections > 0, "a pool needs at least one connection")
+            self.maxConnections = maxConnections
+            self.checkoutTimeout = checkoutTimeout
+        }
+    }
+
+    /// How the pool is used now: for metrics and readiness.
+    public struct Statistics: Sendable, Hashable {
+        public var open: Int
+        public var idle: Int
+        public var waiting: Int
+        public var maxConnections: Int
+        public var inUse: Int { open - idle }
+    }
+
+    public let configuration: PostgresConfiguration
+    public let options: Options
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    private enum Lease: Sendable {
+        case connection(PostgresConnection)
+        /// A free slot: the waiter opens a connection itself.
+        case slot
+    }
+
+    private struct State: ~Copyable {
+        var idle: [PostgresConnection] = []
+        /// Connections open or being opened, in use or idle.
+        var open = 0
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<Lease, any Error>)] = []
+        var nextWaiterID: UInt64 = 0
+        var closed = false
+    }
+
+    public init(configuration: PostgresConfiguration, options: Options = Options(), logger: Logger = Logger(label: "gugus.postgres.pool")) {
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+        self.state = Mutex(State())
+    }
+
+    public var statistics: Statistics {
+        state.withLock { state in
+            Statistics(open: state.open, idle: state.idle.count, waiting: state.waiters.count, maxConnections: options.maxConnections)
+        }
+    }
+
+    // MARK: Using a connection
+
+    /// Lends a connection to `body` and takes it back afterwards, whatever happens.
+    ///
+    /// While `body` runs, the task prefers the connection's own thread, so the queries it
+    /// awaits do not hop between threads.
+    public func withConnection<Result: Sendable>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await checkout()
+        let result: Result
+        do {
+            result = try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
+                try await body(connection)
+            }
+        } catch {
+            await checkin(connection)
+            throw error
+        }
+        await checkin(connection)
+        return result
+    }
+
+    /// Runs `body` in a transaction on a pooled connection.
+    public func withTransaction<Result: Sendable>(
+        isolation: isolated (any Actor)? = #isolation,
+        file: String = #fileID, line: Int = #line,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection { connection in
+            try await connection.withTransaction(file: file, line: line) { connection in
+                try await body(connection)
+            }
+        }
+    }
+
+    @discardableResult
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
+        try await withConnection { try await $0.query(query, file: file, line: line) }
+    }
+
+    @discardableResult
+    public func execute(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> Int {
+        try await withConnection { try await $0.execute(query, file: file, line: line) }
+    }
+
+    // MARK: Checkout and checkin
+
+    func checkout() async throws -> PostgresConnection {
+        let deadline = ContinuousClock.now + options.checkoutTimeout
+        while true {
+            switch try await acquire(until: deadline) {
+            case .connection(let connection):
+                if await connection.isReusable() { return connection }
+                logger.debug("replacing a broken idle connection")
+                await connection.close()
+                releaseSlot()
+            case .slot:
+                do {
+                    return try await PostgresConnection.connect(configuration, logger: logger)
+                } catch {
+                    releaseSlot()
+                    throw error
+                }
+            }
+        }
+    }
+
+    func checkin(_ connection: PostgresConnection) async {
+        guard await connection.canReturnToPool() else {
+            await connection.close()
+            releaseSlot()
+            return
+        }
+        let outcome: (CheckedContinuation<Lease, any Error>?, close: Bool) = state.withLock { state in
+            if state.closed {
+                state.open -= 1
+                return (nil, true)
+            }
+            if !state.waiters.isEmpty {
+                return (state.waiters.removeFirst().continuation, false)
+            }
+            state.idle.append(connection)
+            return (nil, false)
+        }
+        if let waiter = outcome.0 {
+            waiter.resume(returning: .connection(connection))
+        } else if outcome.close {
+            await connection.close()
+        }
+    }
+
+    /// A connection was closed: its slot goes to the first waiter, or back to the pool.
+    private func releaseSlot() {
+        let waiter: CheckedContinuation<Lease, any Error>? = state.withLock { state in
+            if !state.closed, !state.waiters.isEmpty {
+                return state.waiters.removeFirst().continuation
+            }
+            state.open -= 1
+            return nil
+        }
+        waiter?.resume(returning: .slot)
+    }
+
+    private func acquire(until deadline: ContinuousClock.Instant) async throws -> Lease {
+        enum Immediate { case lease(Lease), closed, wait(UInt64) }
+        let immediate: Immediate = state.withLock { state in
+            if state.closed { return .closed }
+            if let connection = state.idle.popLast() { return .lease(.connection(connection)) }
+            if state.open < options.maxConnections {
+                state.open += 1
+                return .lease(.slot)
+            }
+            state.nextWaiterID += 1
+            return .wait(state.nextWaiterID)
+        }
+        switch immediate {
+        case .lease(let lease): return lease
+        case .closed: throw PostgresError(.closed, message: "the connection pool is closed")
+        case .wait(let id): return try await wait(id: id, until: deadline)
+        }
+    }
+
+    private func wait(id: UInt64, until deadline: ContinuousClock.Instant) async throws -> Lease {
+        let timeout = options.checkoutTimeout
+        let maxConnections = options.maxConnections
+        let timer = Task { [weak self] in
+            try await Task.sleep(until: deadline)
+            self?.failWaiter(id, with: PostgresError(
+                .poolTimeout,
+                message: "no database connection became free within \(timeout) (all \(maxConnections) in use)"))
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
+                let closed = state.withLock { state in
+                    if state.closed { return true }
+                    state.waiters.append((id, continuation))
+                    return false
+                }
+                if closed { continuation.resume(throwing: PostgresError(.closed, message: "the connection pool is closed")) }
+            }
+        } onCancel: {
+            failWaiter(id, with: CancellationError())
+        }
+    }
+
+    private func failWaiter(_ id: UInt64, with error: any Error) {
+        let waiter = state.withLock { state -> CheckedContinuation<Lease, any Error>? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index).continuation
+        }
+        waiter?.resume(throwing: error)
+    }
+
+    // MARK: Lifecycle
+
+    /// Waits for graceful shutdown, then closes every connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    /// Closes idle connections now and the others as they come back; waiters fail.
+    public func close() async {
+        let (idle, waiters) = state.withLock { state in
+            state.closed = true
+            let idle = state.idle
+            state.idle.removeAll()
+            state.open -= idle.count
+            let waiters = state.waiters.map(\.continuation)
+            state.waiters.removeAll()
+            return (idle, waiters)
+        }
+        for waiter in waiters {
+            waiter.resume(throwing: PostgresError(.closed, message: "the connection pool is closed"))
+        }
+        for connection in idle {
+            await connection.close()
+        }
+    }
+}

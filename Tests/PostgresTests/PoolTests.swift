@@ -1,0 +1,153 @@
+import Foundation
+import GugusTestSupport
+import Postgres
+import PostgresCluster
+import Testing
+
+@Suite("Connection pool")
+struct PoolTests {
+    @Test("never opens more than its bound, and reuses connections")
+    func bounded() async throws {
+        let pool = PostgresPool(configuration: try await TestDatabase.server(), options: .init(maxConnections: 3))
+        let backends = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for _ in 0..<30 {
+                group.addTask {
+                    try await pool.withConnection { connection in
+                        try await connection.query("SELECT pg_backend_pid(), pg_sleep(0.01)").single()!.column(at: 0).decode(Int32.self)
+                    }
+                }
+            }
+            var pids = Set<Int32>()
+            for try await pid in group { pids.insert(pid) }
+            return pids
+        }
+        #expect(backends.count <= 3)
+        #expect(pool.statistics.open <= 3)
+        #expect(pool.statistics.inUse == 0)
+        await pool.close()
+    }
+
+    @Test("an exhausted pool times out with a clear error")
+    func exhaustedTimesOut() async throws {
+        let pool = PostgresPool(configuration: try await TestDatabase.server(), options: .init(maxConnections: 1, checkoutTimeout: .milliseconds(300)))
+        let holder = Task {
+            try await pool.withConnection { connection in try await connection.query("SELECT pg_sleep(2)") }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let error = await #expect(throws: PostgresError.self) {
+            try await pool.query("SELECT 1")
+        }
+        #expect(error?.kind == .poolTimeout)
+        #expect(error?.message.contains("all 1 in use") == true)
+        #expect(error?.isConnectionFailure == true)
+        _ = try await holder.value
+        // Once the holder is done, the pool serves again.
+        #expect(try await pool.query("SELECT 1").count == 1)
+        await pool.close()
+    }
+
+    @Test("a broken connection is replaced on checkout")
+    func replacesBrokenConnection() async throws {
+        let server = try await TestDatabase.server()
+        let pool = PostgresPool(configuration: server, options: .init(maxConnections: 1))
+        let firstPID = try await pool.query("SELECT pg_backend_pid()").single()!.decode(Int32.self)
+        // Another session kills the idle pooled connection's backend.
+        let killer = try await PostgresConnection.connect(server)
+        try await killer.execute("SELECT pg_terminate_backend(\(firstPID))")
+        await killer.close()
+        try await Task.sleep(for: .milliseconds(200))
+        let secondPID = try await pool.query("SELECT pg_backend_pid()").single()!.decode(Int32.self)
+        #expect(secondPID != firstPID)
+        await pool.close()
+    }
+
+    @Test("recovers by itself when the server restarts")
+    func survivesServerRestart() async throws {
+        // A cluster of its own: restarting the shared test server would disturb other tests.
+        let home = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gugus-restart-\(UUID().uuidString.prefix(8))")
+        let cluster = LocalCluster(home: home, databaseName: "postgres", durable: false)
+        let configuration = try await cluster.start()
+        let pool = PostgresPool(configuration: configuration, options: .init(maxConnections: 4, checkoutTimeout: .seconds(2)))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 { group.addTask { try await pool.query("SELECT 1") } }
+            try await group.waitForAll()
+        }
+        #expect(pool.statistics.idle == 4)
+
+        try await cluster.stop()
+        let whileDown = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
+        #expect(whileDown?.isConnectionFailure == true)
+
+        try await cluster.start()
+        // Every idle connection is dead now; the pool must notice and reconnect.
+        for _ in 0..<8 {
+            #expect(try await pool.query("SELECT 1").count == 1)
+        }
+        await pool.close()
+        try await cluster.destroy()
+    }
+
+    @Test("graceful shutdown closes the pool")
+    func closes() async throws {
+        let pool = PostgresPool(configuration: try await TestDatabase.server())
+        _ = try await pool.query("SELECT 1")
+        await pool.close()
+        let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
+        #expect(error?.kind == .closed)
+        #expect(pool.statistics.open == 0)
+    }
+}
+
+@Suite("LISTEN and NOTIFY")
+struct ListenTests {
+    @Test("a notification reaches two listeners")
+    func twoListeners() async throws {
+        let server = try await TestDatabase.server()
+        let channel = "gugus_test_\(UUID().uuidString.prefix(8).lowercased())"
+        let first = PostgresListener(configuration: server, channels: [channel])
+        let second = PostgresListener(configuration: server, channels: [channel])
+        var firstIterator = first.makeAsyncIterator()
+        var secondIterator = second.makeAsyncIterator()
+        #expect(await firstIterator.next() == .connected)
+        #expect(await secondIterator.next() == .connected)
+
+        let sender = try await PostgresConnection.connect(server)
+        try await sender.notify(channel: channel, payload: "sesi 42 dijadwalkan ulang")
+        await sender.close()
+
+        for event in [await firstIterator.next(), await secondIterator.next()] {
+            guard case .notification(let notification) = event else {
+                Issue.record("expected a notification, got \(String(describing: event))")
+                continue
+            }
+            #expect(notification.channel == channel)
+            #expect(notification.payload == "sesi 42 dijadwalkan ulang")
+        }
+        first.stop()
+        second.stop()
+        #expect(await firstIterator.next() == nil)
+    }
+
+    @Test("a listener reconnects after its connection is killed")
+    func reconnects() async throws {
+        let server = try await TestDatabase.server()
+        let channel = "gugus_test_\(UUID().uuidString.prefix(8).lowercased())"
+        let listener = PostgresListener(configuration: server, channels: [channel])
+        var events = listener.makeAsyncIterator()
+        #expect(await events.next() == .connected)
+        let admin = try await PostgresConnection.connect(server)
+        try await admin.execute("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE pid <> pg_backend_pid() AND query = \("LISTEN \"\(channel)\"")
+            """)
+        #expect(await events.next() == .connected)
+        try await admin.notify(channel: channel, payload: "again")
+        guard case .notification(let notification) = await events.next() else {
+            Issue.record("no notification after reconnecting")
+            return
+        }
+        #expect(notification.payload == "again")
+        await admin.close()
+        listener.stop()
+    }
+}
