@@ -75,15 +75,8 @@ public struct LocalCluster: Sendable {
 
     /// A `postgresql://` URL for tools such as psql and pgbench.
     public var url: String {
-        var components = URLComponents()
-        components.scheme = "postgresql"
-        components.path = "/" + databaseName
-        components.queryItems = [
-            URLQueryItem(name: "host", value: socketDirectory.path),
-            URLQueryItem(name: "port", value: String(port)),
-            URLQueryItem(name: "user", value: Self.superuser),
-        ]
-        return components.string ?? "postgresql:///\(databaseName)"
+        let host = socketDirectory.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? socketDirectory.path
+        return "postgresql:///\(databaseName)?host=\(host)&port=\(port)&user=\(Self.superuser)"
     }
 
     static let superuser = "gugus"

@@ -1,4 +1,5 @@
 import Foundation
+import GugusCore
 import Postgres
 import PostgresCluster
 
@@ -33,6 +34,18 @@ public enum TestDatabase {
         return server.database(name)
     }
 
+    /// A new database with every migration applied, copied from a template that is migrated
+    /// once per test run (and again whenever the migrations change).
+    public static func makeMigrated() async throws -> PostgresConfiguration {
+        try await make(from: try await ServerOnce.shared.migratedTemplate())
+    }
+
+    /// A migrated database and a pool on it, acting as the local operator.
+    public static func gugus(caller: Caller = .localOperator("test"), clock: @escaping @Sendable () -> Date = { Date() }) async throws -> DatabaseGugus {
+        let configuration = try await makeMigrated()
+        return DatabaseGugus(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: 4)), caller: caller, clock: clock)
+    }
+
     /// Drops a test database, ending any session still in it.
     public static func drop(_ configuration: PostgresConfiguration) async throws {
         guard let name = configuration.resolvedSettings()["dbname"] else { return }
@@ -52,6 +65,28 @@ public enum TestDatabase {
 private actor ServerOnce {
     static let shared = ServerOnce()
     private var cached: PostgresConfiguration?
+    private var template: String?
+
+    func migratedTemplate() async throws -> String {
+        if let template { return template }
+        let digest = Migration.all.map(\.checksum).joined().utf8.reduce(into: UInt64(14695981039346656037)) { hash, byte in
+            hash = (hash ^ UInt64(byte)) &* 1099511628211
+        }
+        let name = "gugus_template_" + String(digest, radix: 16)
+        let server = try await configuration()
+        let connection = try await PostgresConnection.connect(server)
+        defer { Task { await connection.close() } }
+        // One test process at a time builds it; the others wait on the lock and reuse it.
+        try await connection.execute("SELECT pg_advisory_lock(\(Int64(0x7465_6d70)))")
+        let exists = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)").count > 0
+        if !exists {
+            try await connection.execute("CREATE DATABASE \(unsafeSQL: name)")
+            try await Migrator(configuration: server.database(name)).migrate()
+        }
+        try await connection.execute("SELECT pg_advisory_unlock(\(Int64(0x7465_6d70)))")
+        template = name
+        return name
+    }
 
     func configuration() async throws -> PostgresConfiguration {
         if let cached { return cached }

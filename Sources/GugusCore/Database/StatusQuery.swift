@@ -1,0 +1,134 @@
+import Foundation
+import Postgres
+
+/// Task-force status, derived in one place.
+///
+/// One query serves the national overview (38 provinces) and one region. Each figure is a
+/// LATERAL subquery on an index keyed by task force, so the cost follows the number of
+/// provinces asked about, not the size of the whole database.
+enum StatusQuery {
+    /// The status rows for the regions `condition` selects, as of `date` (or today in each
+    /// region's own zone).
+    static func rows(where condition: PostgresQuery, at date: CivilDate?, on connection: PostgresConnection) async throws -> [TaskForceStatus] {
+        let rows = try await connection.query(sql(where: condition, at: date))
+        return try rows.map { row in
+            let state = try TaskForceState(rawValue: row.column("status").decode(String.self)) ?? .notFormed
+            let decree: TaskForceStatus.DecreeInForce? = try row.column("decree_id").decode(Int64?.self).map { id in
+                try TaskForceStatus.DecreeInForce(
+                    id: id, number: row.column("decree_number").decode(String.self),
+                    signedOn: row.column("decree_signed_on").decode(CivilDate.self),
+                    effectiveFrom: row.column("decree_effective_from").decode(CivilDate.self),
+                    until: row.column("decree_until").decode(CivilDate?.self),
+                    daysLeft: row.column("days_left").decode(Int?.self))
+            }
+            let members = try row.column("members").decode(PostgresJSON<[String: Int]>.self).value
+            let participants = try row.column("participants").decode(Int.self)
+            let attended = try row.column("attended").decode(Int.self)
+            return try TaskForceStatus(
+                regionCode: row.column("region_code").decode(String?.self),
+                regionName: row.column("region_name").decode(String.self),
+                zoneLabel: row.column("zone_label").decode(String.self),
+                taskForceId: row.column("task_force_id").decode(Int64?.self),
+                taskForceName: row.column("task_force_name").decode(String?.self),
+                status: state,
+                asOf: row.column("as_of").decode(CivilDate.self),
+                decree: decree,
+                memberCount: members.values.reduce(0, +),
+                members: members,
+                vacantCoreRoles: MemberRole.core.filter { (members[$0.rawValue] ?? 0) == 0 },
+                sessions: .init(
+                    held: row.column("sessions_held").decode(Int.self),
+                    upcoming: row.column("sessions_upcoming").decode(Int.self),
+                    cancelled: row.column("sessions_cancelled").decode(Int.self),
+                    participants: participants, attended: attended,
+                    attendanceRate: participants > 0 ? Double(attended) / Double(participants) : nil),
+                reminders: .init(
+                    pending: row.column("reminders_pending").decode(Int.self),
+                    sent: row.column("reminders_sent").decode(Int.self),
+                    failed: row.column("reminders_failed").decode(Int.self)),
+                lastActivity: row.column("last_activity").decode(Date?.self))
+        }
+    }
+
+    /// The SQL itself, also run by `make bench` under pgbench for comparison.
+    static func sql(where condition: PostgresQuery, at date: CivilDate?) -> PostgresQuery {
+        """
+        SELECT r.code AS region_code, r.name AS region_name, r.zone_label, t.id AS task_force_id, t.name AS task_force_name,
+               day.as_of,
+               CASE
+                   WHEN d.id IS NOT NULL AND d.last_day IS NOT NULL AND d.last_day - day.as_of < \(TaskForceState.expiringWithinDays) THEN 'expiring'
+                   WHEN d.id IS NOT NULL THEN 'established'
+                   WHEN EXISTS (SELECT 1 FROM decree e WHERE e.task_force_id = t.id AND e.amends_id IS NULL AND e.effective_from <= day.as_of) THEN 'lapsed'
+                   ELSE 'not_formed'
+               END AS status,
+               d.id AS decree_id, d.number AS decree_number, d.signed_on AS decree_signed_on,
+               d.effective_from AS decree_effective_from, d.last_day AS decree_until, d.last_day - day.as_of AS days_left,
+               coalesce(m.members, '{}') AS members,
+               coalesce(s.held, 0) AS sessions_held, coalesce(s.upcoming, 0) AS sessions_upcoming,
+               coalesce(s.cancelled, 0) AS sessions_cancelled,
+               coalesce(s.participants, 0) AS participants, coalesce(s.attended, 0) AS attended,
+               coalesce(rm.pending, 0) AS reminders_pending, coalesce(rm.sent, 0) AS reminders_sent,
+               coalesce(rm.failed, 0) AS reminders_failed,
+               a.last_activity
+        FROM region r
+        LEFT JOIN task_force t ON t.region_code = r.code
+        LEFT JOIN programme_period pp ON pp.id = t.period_id
+        CROSS JOIN LATERAL (SELECT coalesce(\(date)::date, (now() AT TIME ZONE r.time_zone)::date) AS as_of) day
+        LEFT JOIN LATERAL (
+            SELECT e.id, e.number, e.signed_on, e.effective_from, upper(e.in_force) - 1 AS last_day
+            FROM decree e
+            WHERE e.task_force_id = t.id AND e.amends_id IS NULL AND e.in_force @> day.as_of
+            LIMIT 1) d ON true
+        LEFT JOIN LATERAL (
+            SELECT jsonb_object_agg(role, n) AS members
+            FROM (SELECT role, count(*) AS n FROM membership
+                  WHERE task_force_id = t.id AND valid_from <= day.as_of AND (valid_until IS NULL OR valid_until >= day.as_of)
+                  GROUP BY role) by_role) m ON true
+        LEFT JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= now())) AS held,
+                   count(*) FILTER (WHERE o.status = 'scheduled' AND o.ends_at > now()) AS upcoming,
+                   count(*) FILTER (WHERE o.status = 'cancelled') AS cancelled,
+                   sum(o.participants) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= now())) AS participants,
+                   sum(o.attended) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= now())) AS attended
+            FROM (SELECT os.status, os.ends_at,
+                         (SELECT count(*) FROM participant p WHERE p.session_id = os.id AND p.registration IN ('invited', 'registered')) AS participants,
+                         (SELECT count(*) FROM participant p WHERE p.session_id = os.id AND p.attended) AS attended
+                  FROM outreach_session os
+                  WHERE os.task_force_id = t.id
+                    AND os.starts_at >= pp.starts_on::timestamp AT TIME ZONE r.time_zone
+                    AND os.starts_at < (pp.ends_on + 1)::timestamp AT TIME ZONE r.time_zone) o) s ON true
+        LEFT JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE rm.status = 'pending') AS pending,
+                   count(*) FILTER (WHERE rm.status = 'sent') AS sent,
+                   count(*) FILTER (WHERE rm.status IN ('failed', 'dead')) AS failed
+            FROM reminder rm
+            WHERE rm.task_force_id = t.id) rm ON true
+        LEFT JOIN LATERAL (SELECT max(al.at) AS last_activity FROM audit_log al WHERE al.task_force_id = t.id) a ON true
+        WHERE \(condition)
+        ORDER BY r.code
+        """
+    }
+}
+
+extension DatabaseGugus {
+    public func nationalStatus(at date: CivilDate?) async throws -> NationalStatus {
+        try await read { connection in
+            let provinces = try await StatusQuery.rows(where: "r.level = 'province'", at: date, on: connection)
+            func count(_ state: TaskForceState) -> Int { provinces.filter { $0.status == state }.count }
+            return NationalStatus(
+                asOf: date,
+                coverage: .init(
+                    provinces: provinces.count, established: count(.established), expiring: count(.expiring),
+                    lapsed: count(.lapsed), notFormed: count(.notFormed)),
+                national: nil,
+                provinces: provinces)
+        }
+    }
+
+    public func regionStatus(code: String, at date: CivilDate?) async throws -> TaskForceStatus {
+        try await read { connection in
+            _ = try await Self.region(code, on: connection)
+            return try await StatusQuery.rows(where: "r.code = \(code)", at: date, on: connection)[0]
+        }
+    }
+}

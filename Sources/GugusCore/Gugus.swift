@@ -1,0 +1,60 @@
+import Foundation
+
+/// Everything a coordinator can do with Gugus.
+///
+/// Two implementations keep one set of CLI commands working everywhere: ``DatabaseGugus``
+/// talks to PostgreSQL, and the HTTP client in `GugusClient` talks to a Gugus server, which
+/// in turn serves a ``DatabaseGugus`` scoped to the caller's token. Every method checks the
+/// caller's rights and turns a bad input into a ``GugusError`` that names the value.
+public protocol Gugus: Sendable {
+    // MARK: Regions and task forces
+    func regions(level: Region.Level?) async throws -> [Region]
+    func createTaskForce(_ input: NewTaskForce) async throws -> TaskForce
+    func taskForces() async throws -> [TaskForce]
+    func taskForce(_ reference: TaskForceRef) async throws -> TaskForce
+
+    // MARK: Decrees
+    func addDecree(_ input: NewDecree) async throws -> Decree
+    func decrees(taskForce: TaskForceRef?, page: PageRequest) async throws -> Page<Decree>
+
+    // MARK: Members
+    func addMember(_ input: NewMember) async throws -> Member
+    func importMembers(taskForce: TaskForceRef, csv: Data, options: ImportOptions) async throws -> ImportReport
+    func members(taskForce: TaskForceRef, at date: CivilDate?, page: PageRequest) async throws -> Page<Member>
+    func endMember(id: Int64, on date: CivilDate, reason: String?) async throws -> Member
+
+    // MARK: Status
+    func nationalStatus(at date: CivilDate?) async throws -> NationalStatus
+    func regionStatus(code: String, at date: CivilDate?) async throws -> TaskForceStatus
+
+    // MARK: Audit
+    func audit(_ query: AuditQuery) async throws -> Page<AuditEntry>
+}
+
+/// What `taskforce create` takes.
+public struct NewTaskForce: Sendable, Hashable, Codable {
+    /// The region; nil for the national task force.
+    public var regionCode: String?
+    public var name: String?
+    public var period: String?
+
+    public init(regionCode: String?, name: String? = nil, period: String? = nil) {
+        self.regionCode = regionCode
+        self.name = name
+        self.period = period
+    }
+}
+
+extension Gugus {
+    /// Every page of a list, for the CLI, which prints whole lists.
+    public func all<Item>(_ fetch: (PageRequest) async throws -> Page<Item>) async throws -> [Item] {
+        var items: [Item] = []
+        var request = PageRequest(limit: PageRequest.maximumLimit)
+        while true {
+            let page = try await fetch(request)
+            items.append(contentsOf: page.items)
+            guard let next = page.nextCursor else { return items }
+            request.after = next
+        }
+    }
+}

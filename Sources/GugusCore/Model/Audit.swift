@@ -1,0 +1,32 @@
+import Foundation
+
+/// One change, as the audit log recorded it.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var at: Date
+    public var actor: String
+    /// The user-level action, such as `member.end`, or `table.operation`.
+    public var action: String
+    public var operation: String
+    public var entity: String
+    public var entityId: String
+    public var taskForceId: Int64?
+    public var before: JSONValue?
+    public var after: JSONValue?
+}
+
+public struct AuditQuery: Sendable, Hashable, Codable {
+    public var entity: String?
+    public var entityId: String?
+    public var taskForce: TaskForceRef?
+    public var since: Date?
+    public var page: PageRequest
+
+    public init(entity: String? = nil, entityId: String? = nil, taskForce: TaskForceRef? = nil, since: Date? = nil, page: PageRequest = PageRequest()) {
+        self.entity = entity
+        self.entityId = entityId
+        self.taskForce = taskForce
+        self.since = since
+        self.page = page
+    }
+}

@@ -1,0 +1,20 @@
+/// A province (or, later, a regency or city), by its Kemendagri code.
+public struct Region: Sendable, Hashable, Codable {
+    public enum Level: String, Sendable, Codable, CaseIterable {
+        case province
+        case regency
+        case city
+    }
+
+    public var code: String
+    public var name: String
+    public var level: Level
+    public var parentCode: String?
+    public var timeZone: String
+    /// WIB, WITA or WIT.
+    public var zoneLabel: String
+    public var regencies: Int?
+    public var cities: Int?
+
+    public var zone: RegionZone { (try? RegionZone(identifier: timeZone)) ?? .jakarta }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import GugusCore
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Read the audit log: who changed what, when.", subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List changes, newest first.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: ArgumentHelp("Only this kind of record: task_force, decree, membership, person, outreach_session …", valueName: "entity")) var entity: String?
+        @Option(help: ArgumentHelp("Only this record's id (with --entity).", valueName: "id")) var id: String?
+        @Option(help: ArgumentHelp("Only this task force's changes.", valueName: "ref")) var taskforce: String?
+        @Option(help: ArgumentHelp("Only changes since this date (UTC) or instant.", valueName: "YYYY-MM-DD")) var since: String?
+        @Option(help: "At most this many entries (default 50).") var limit: Int = 50
+
+        func run() async throws {
+            let output = options.output
+            try await refusing(output) {
+                let sinceDate = try since.map { text throws(GugusError) in
+                    try LocalTime.parse(text.count == 10 ? text + " 00:00" : text, in: .utc, field: "since")
+                }
+                let query = AuditQuery(
+                    entity: entity, entityId: id, taskForce: try taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) },
+                    since: sinceDate, page: try PageRequest.validated(limit: limit, after: nil))
+                let entries = try await options.gugus().audit(query).items
+                try output.emit(entries) {
+                    var table = Table([output.text("waktu (UTC)", "time (UTC)"), output.text("pelaku", "actor"),
+                                       output.text("tindakan", "action"), output.text("catatan", "record")])
+                    for entry in entries {
+                        table.add([LocalTime.iso8601(entry.at), entry.actor, entry.action, "\(entry.entity) \(entry.entityId)"])
+                    }
+                    return table.rendered
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import GugusCore
+
+struct RegionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "region", abstract: "The regions (38 provinces), with their codes and time zones.",
+        subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List regions: code, name, zone.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: ArgumentHelp("province, regency or city.", valueName: "level")) var level: String?
+
+        func run() async throws {
+            let output = options.output
+            try await refusing(output) {
+                let level = try level.map { text throws(GugusError) in
+                    guard let level = Region.Level(rawValue: text) else {
+                        throw GugusError.invalid(field: "level", value: text, Localized(
+                            id: "tingkat '\(text)' tidak dikenal; gunakan province, regency atau city",
+                            en: "unknown level '\(text)'; use province, regency or city"))
+                    }
+                    return level
+                }
+                let regions = try await options.gugus().regions(level: level)
+                try output.emit(regions.map(RegionRecord.init)) {
+                    var table = Table([output.text("kode", "code"), output.text("nama", "name"), output.text("zona", "zone"), "IANA"])
+                    for region in regions { table.add([region.code, region.name, region.zoneLabel, region.timeZone]) }
+                    return table.rendered
+                }
+            }
+        }
+    }
+}
+
+/// A region with the `id` every JSON record carries (its code).
+struct RegionRecord: Encodable {
+    var id: String
+    var region: Region
+
+    init(_ region: Region) {
+        id = region.code
+        self.region = region
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try region.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(id, forKey: .id)
+    }
+
+    enum Key: String, CodingKey { case id }
+}

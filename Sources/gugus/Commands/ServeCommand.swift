@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import GugusCore
+import GugusServer
+import Logging
+import Postgres
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API (and the reminder scheduler) until SIGTERM or Ctrl-C.",
+        discussion: "Migrations run first. GUGUS_HOST and GUGUS_PORT set the address.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Address to listen on (or GUGUS_HOST).") var host: String?
+    @Option(help: "Port (or GUGUS_PORT).") var port: Int?
+    @Flag(help: "Serve the API without the reminder scheduler.") var noScheduler = false
+
+    func run() async throws {
+        let output = options.output
+        var logger = Logger(label: "gugus")
+        logger.logLevel = options.environment["GUGUS_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let environment = options.environment
+        let settings = ServerSettings(
+            host: host ?? environment["GUGUS_HOST"] ?? "127.0.0.1",
+            port: port ?? environment["GUGUS_PORT"].flatMap(Int.init) ?? 8080)
+        try await refusing(output) {
+            let database = try await options.database(migrateLocal: false)
+            let applied = try await Migrator(configuration: database, logger: logger).migrate()
+            if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
+            let pool = PostgresPool(configuration: database, options: .init(maxConnections: 16), logger: logger)
+            logger.info("serving on http://\(settings.host):\(settings.port)", metadata: ["database": "\(database)"])
+            try await runServer(settings: settings, pool: pool, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import GugusCore
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "The status of all 38 provinces, or of one region's task force.",
+        discussion: "States: not_formed, established, expiring (term ends within 60 days), lapsed.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: ArgumentHelp("One region's status, e.g. 82.", valueName: "code")) var region: String?
+    @Option(help: ArgumentHelp("As of this date (default: today in each region's zone).", valueName: "YYYY-MM-DD")) var at: String?
+
+    func run() async throws {
+        let output = options.output
+        try await refusing(output) {
+            let gugus = try await options.gugus()
+            let date = try at.map { text throws(GugusError) in try CivilDate.parse(text, field: "at") }
+            let rendering = StatusRendering(output: output)
+            if let region {
+                let status = try await gugus.regionStatus(code: region, at: date)
+                try output.emit(StatusRecord(status)) { rendering.regionLines(status).joined(separator: "\n") }
+            } else {
+                let status = try await gugus.nationalStatus(at: date)
+                try output.emit(status) { rendering.national(status) }
+            }
+        }
+    }
+}
+
+/// A region's status with the `id` every JSON record carries (the region code).
+struct StatusRecord: Encodable {
+    var status: TaskForceStatus
+    init(_ status: TaskForceStatus) { self.status = status }
+
+    func encode(to encoder: any Encoder) throws {
+        try status.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(status.regionCode, forKey: .id)
+    }
+
+    enum Key: String, CodingKey { case id }
+}
+
+struct StatusRendering {
+    let output: Output
+
+    func state(_ state: TaskForceState) -> String {
+        switch state {
+        case .notFormed: output.text("belum dibentuk", "not formed")
+        case .established: output.text("terbentuk", "established")
+        case .expiring: output.text("segera berakhir", "expiring")
+        case .lapsed: output.text("kedaluwarsa", "lapsed")
+        }
+    }
+
+    func regionLines(_ status: TaskForceStatus) -> [String] {
+        var lines = [
+            "\(status.regionCode.cell) \(status.regionName) (\(status.zoneLabel)) — \(state(status.status)) [\(status.status.rawValue)]",
+            output.text("  per tanggal:     ", "  as of:           ") + status.asOf.description,
+        ]
+        if let name = status.taskForceName { lines.append(output.text("  gugus tugas:     ", "  task force:      ") + name) }
+        if let decree = status.decree {
+            let until = decree.until.map { output.text("s.d. \($0)", "until \($0)") } ?? output.text("tanpa batas", "open-ended")
+            lines.append(output.text("  SK berlaku:      ", "  decree in force: ")
+                         + "\(decree.number) (\(output.text("ditetapkan", "signed")) \(decree.signedOn), \(until))")
+            if let days = decree.daysLeft {
+                lines.append(output.text("  sisa masa:       \(days) hari", "  days left:       \(days)"))
+            }
+        }
+        let roles = MemberRole.allCases.compactMap { role in status.members[role.rawValue].map { "\(role.rawValue) \($0)" } }
+        lines.append(output.text("  anggota:         ", "  members:         ") + "\(status.memberCount)"
+                     + (roles.isEmpty ? "" : " (" + roles.joined(separator: ", ") + ")"))
+        lines.append(output.text("  jabatan kosong:  ", "  vacant roles:    ")
+                     + (status.vacantCoreRoles.isEmpty ? output.text("tidak ada", "none") : status.vacantCoreRoles.map(\.rawValue).joined(separator: ", ")))
+        let sessions = status.sessions
+        let rate = sessions.attendanceRate.map { String(format: "%.0f%%", $0 * 100) } ?? "–"
+        lines.append(output.text(
+            "  sesi:            \(sessions.held) terlaksana, \(sessions.upcoming) mendatang, \(sessions.cancelled) batal; kehadiran \(sessions.attended)/\(sessions.participants) (\(rate))",
+            "  sessions:        \(sessions.held) held, \(sessions.upcoming) upcoming, \(sessions.cancelled) cancelled; attendance \(sessions.attended)/\(sessions.participants) (\(rate))"))
+        let reminders = status.reminders
+        lines.append(output.text(
+            "  pengingat:       \(reminders.pending) menunggu, \(reminders.sent) terkirim, \(reminders.failed) gagal",
+            "  reminders:       \(reminders.pending) pending, \(reminders.sent) sent, \(reminders.failed) failed"))
+        lines.append(output.text("  aktivitas akhir: ", "  last activity:   ") + (status.lastActivity.map(LocalTime.iso8601) ?? "–"))
+        return lines
+    }
+
+    func national(_ status: NationalStatus) -> String {
+        var table = Table([output.text("kode", "code"), output.text("provinsi", "province"), output.text("zona", "zone"),
+                           "status", output.text("SK", "decree"), output.text("s.d.", "until"), output.text("anggota", "members"),
+                           output.text("kosong", "vacant"), output.text("sesi", "sessions")])
+        for province in status.provinces {
+            table.add([
+                province.regionCode.cell, province.regionName, province.zoneLabel, state(province.status),
+                province.decree?.number ?? "–", province.decree?.until.cell ?? "–", String(province.memberCount),
+                province.taskForceId == nil ? "–" : province.vacantCoreRoles.map(\.rawValue).joined(separator: ",").nonEmptyCell,
+                String(province.sessions.held),
+            ])
+        }
+        let coverage = status.coverage
+        let summary = output.text(
+            "\(coverage.provinces) provinsi: \(coverage.established) terbentuk, \(coverage.expiring) segera berakhir, \(coverage.lapsed) kedaluwarsa, \(coverage.notFormed) belum dibentuk",
+            "\(coverage.provinces) provinces: \(coverage.established) established, \(coverage.expiring) expiring, \(coverage.lapsed) lapsed, \(coverage.notFormed) not formed")
+        return table.rendered + "\n\n" + summary
+    }
+}
+
+extension String {
+    var nonEmptyCell: String { isEmpty ? "–" : self }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GugusCore
+
+/// How the CLI speaks: human tables in Indonesian or English, or `--json`.
+struct Output: Sendable {
+    let json: Bool
+    let language: Language
+
+    /// Picks the text in the output language.
+    func text(_ id: String, _ en: String) -> String {
+        language == .id ? id : en
+    }
+
+    func text(_ localized: Localized) -> String { localized.text(language) }
+
+    /// Prints a value as JSON (the `--json` contract: snake_case fields, ISO 8601 instants).
+    func printJSON<Value: Encodable>(_ value: Value) throws {
+        FileHandle.standardOutput.write(try Self.jsonEncoder.encode(value))
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    /// Prints a record: as JSON with `--json`, else by `human`.
+    func emit<Value: Encodable>(_ value: Value, human: () -> String) throws {
+        if json {
+            try printJSON(value)
+        } else {
+            print(human())
+        }
+    }
+
+    /// A note for people (progress, warnings), on stderr so it never mixes with `--json`.
+    func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    static let jsonEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(LocalTime.iso8601(date))
+        }
+        return encoder
+    }()
+}
+
+/// A plain text table with aligned columns.
+struct Table {
+    var headers: [String]
+    var rows: [[String]] = []
+
+    init(_ headers: [String]) {
+        self.headers = headers
+    }
+
+    mutating func add(_ cells: [String]) {
+        rows.append(cells)
+    }
+
+    var rendered: String {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        var lines = [line(headers), line(widths.map { String(repeating: "─", count: $0) })]
+        lines += rows.map(line)
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Optional where Wrapped: CustomStringConvertible {
+    /// A cell: the value, or a dash.
+    var cell: String { map(\.description) ?? "–" }
+}
