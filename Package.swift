@@ -135,6 +135,7 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "GugusTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GugusCoreTests", dependencies: ["GugusCore", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "GugusCLITests", dependencies: ["GugusCore", "GugusTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GugusSchedulerTests", dependencies: ["GugusScheduler", "GugusTestSupport"], swiftSettings: swiftSettings),
     ]
 )
