@@ -27,6 +27,19 @@ public protocol Gugus: Sendable {
     func nationalStatus(at date: CivilDate?) async throws -> NationalStatus
     func regionStatus(code: String, at date: CivilDate?) async throws -> TaskForceStatus
 
+    // MARK: Outreach sessions
+    func scheduleSession(_ input: NewSession) async throws -> OutreachSession
+    func rescheduleSession(id: Int64, _ change: SessionChange) async throws -> OutreachSession
+    func cancelSession(id: Int64, reason: String?) async throws -> OutreachSession
+    func completeSession(id: Int64, notes: String?, outcome: String?) async throws -> OutreachSession
+    func sessions(_ query: SessionQuery) async throws -> Page<OutreachSession>
+    func session(id: Int64) async throws -> SessionDetail
+    func invite(sessionID: Int64, _ invitation: Invitation, role: Participant.Role) async throws -> [Participant]
+    func uninvite(sessionID: Int64, participantID: Int64) async throws -> Participant
+    func attend(sessionID: Int64, participantID: Int64) async throws -> Participant
+    func calendar(sessionID: Int64) async throws -> String
+    func calendar(taskForce: TaskForceRef) async throws -> String
+
     // MARK: Audit
     func audit(_ query: AuditQuery) async throws -> Page<AuditEntry>
 }
