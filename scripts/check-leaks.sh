@@ -44,7 +44,8 @@ command -v python3 >/dev/null || die "python3 is needed to read valgrind's repor
 # The verdict, shared by every mode. Reads valgrind's XML; prints a summary; writes details.
 analyze() {  # analyze XML REPORT [UNSTRIPPED_BINARY STRIPPED_BINARY BASE_FILE]
     python3 - "$@" <<'PY'
-import os, re, subprocess, sys, xml.etree.ElementTree as ET
+import os, re, signal, subprocess, sys, xml.etree.ElementTree as ET
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quietly, when piped into head
 
 xml_path, report_path = sys.argv[1], sys.argv[2]
 unstripped, stripped, base_file = (sys.argv[3:6] + [None, None, None])[:3]
@@ -135,7 +136,8 @@ if base is not None:
     for e in lost_ours + bad_ours + possible_ours:
         for s in e["stacks"]:
             for index, f in enumerate(s):
-                if f["obj"] == stripped and SWIFT_OURS.search(f["fn"]) and not f["file"]:
+                if f["obj"] and os.path.realpath(f["obj"]) == os.path.realpath(stripped) \
+                        and SWIFT_OURS.search(f["fn"]) and not f["file"]:
                     # Return addresses point after the call: look up the byte before them.
                     wanted.append((f["ip"], int(f["ip"], 16) - base - (1 if index else 0)))
     symbolizer = os.environ.get("CHECK_LEAKS_SYMBOLIZER")
@@ -343,7 +345,7 @@ objcopy_tool=$(command -v objcopy || command -v llvm-objcopy || true)
 [ -n "$objcopy_tool" ] || objcopy_tool=$(dirname "$(readlink -f "$(command -v swift)")")/llvm-objcopy
 "$objcopy_tool" --strip-debug "$tests_binary" "$stripped" || die "cannot strip $tests_binary"
 
-echo "check-leaks: running the tests matching '$filter' under valgrind (20-50x slower than usual)..."
+echo "check-leaks: running the tests matching '$filter' under valgrind (CPU-bound code runs 20-50x slower)..."
 run_under_valgrind "$stripped" --testing-library swift-testing --filter "$filter" --no-parallel
 tests_status=$status
 grep 'Test run with' "$out/tests.log" | tail -1 || true

@@ -148,7 +148,9 @@ public actor PostgresConnection {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return PostgresRows(handle: handle, query: sql, file: file, line: line)
         default:
-            let error = Self.serverError(result, connection: connection, query: sql, file: file, line: line)
+            let error = withExtendedLifetime(handle) {
+                Self.serverError(result, connection: connection, query: sql, file: file, line: line)
+            }
             if error.code == .queryCanceled || PQstatus(connection) != CONNECTION_OK {
                 isTainted = true
             }

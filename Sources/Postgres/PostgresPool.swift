@@ -48,6 +48,8 @@ public final class PostgresPool: Service, Sendable {
         var open = 0
         var waiters: [(id: UInt64, continuation: CheckedContinuation<Lease, any Error>)] = []
         var nextWaiterID: UInt64 = 0
+        /// Waiters whose task was cancelled before they joined the queue.
+        var cancelledWaiters: Set<UInt64> = []
         var closed = false
     }
 
@@ -200,12 +202,18 @@ public final class PostgresPool: Service, Sendable {
         defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
-                let closed = state.withLock { state in
-                    if state.closed { return true }
+                enum Admission { case queued, closed, cancelled }
+                let admission = state.withLock { state -> Admission in
+                    if state.closed { return .closed }
+                    if state.cancelledWaiters.remove(id) != nil { return .cancelled }
                     state.waiters.append((id, continuation))
-                    return false
+                    return .queued
                 }
-                if closed { continuation.resume(throwing: PostgresError(.closed, message: "the connection pool is closed")) }
+                switch admission {
+                case .queued: break
+                case .closed: continuation.resume(throwing: PostgresError(.closed, message: "the connection pool is closed"))
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                }
             }
         } onCancel: {
             failWaiter(id, with: CancellationError())
@@ -214,7 +222,11 @@ public final class PostgresPool: Service, Sendable {
 
     private func failWaiter(_ id: UInt64, with error: any Error) {
         let waiter = state.withLock { state -> CheckedContinuation<Lease, any Error>? in
-            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else {
+                // Cancelled before it joined the queue: it must not join it afterwards.
+                if error is CancellationError { state.cancelledWaiters.insert(id) }
+                return nil
+            }
             return state.waiters.remove(at: index).continuation
         }
         waiter?.resume(throwing: error)
