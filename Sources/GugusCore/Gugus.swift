@@ -40,6 +40,12 @@ public protocol Gugus: Sendable {
     func calendar(sessionID: Int64) async throws -> String
     func calendar(taskForce: TaskForceRef) async throws -> String
 
+    // MARK: Reminders
+    func addReminderRule(_ input: NewReminderRule) async throws -> ReminderRule
+    func reminderRules() async throws -> [ReminderRule]
+    func removeReminderRule(id: Int64) async throws -> ReminderRule
+    func reminders(_ query: ReminderQuery) async throws -> Page<Reminder>
+
     // MARK: Audit
     func audit(_ query: AuditQuery) async throws -> Page<AuditEntry>
 }

@@ -361,6 +361,7 @@ public protocol PostgresArrayElement: PostgresCodable {
 
 extension String: PostgresArrayElement { public static var postgresArrayType: PostgresType { .textArray } }
 extension Int: PostgresArrayElement { public static var postgresArrayType: PostgresType { .int8Array } }
+extension Int64: PostgresArrayElement { public static var postgresArrayType: PostgresType { .int8Array } }
 extension Int32: PostgresArrayElement { public static var postgresArrayType: PostgresType { .int4Array } }
 extension UUID: PostgresArrayElement { public static var postgresArrayType: PostgresType { PostgresType(rawValue: 2951) } }
 

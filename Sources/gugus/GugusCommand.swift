@@ -16,7 +16,8 @@ struct GugusCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DatabaseCommand.self, RegionCommand.self, TaskForceCommand.self, DecreeCommand.self,
-            MemberCommand.self, SessionCommand.self, StatusCommand.self, AuditCommand.self, ServeCommand.self,
+            MemberCommand.self, SessionCommand.self, ReminderCommand.self, SchedulerCommand.self, StatusCommand.self,
+            AuditCommand.self, ServeCommand.self,
         ])
 
     /// Parses and runs, with the exit codes of the contract: usage errors exit with 2, not

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import GugusCore
+import GugusScheduler
 import GugusServer
 import Logging
 import Postgres
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +30,13 @@ struct ServeCommand: AsyncParsableCommand {
             let applied = try await Migrator(configuration: database, logger: logger).migrate()
             if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
             let pool = PostgresPool(configuration: database, options: .init(maxConnections: 16), logger: logger)
-            logger.info("serving on http://\(settings.host):\(settings.port)", metadata: ["database": "\(database)"])
-            try await runServer(settings: settings, pool: pool, logger: logger)
+            var services: [any Service] = []
+            if !noScheduler {
+                let configuration = try SchedulerConfiguration.fromEnvironment(environment)
+                services.append(try ReminderDispatcher(pool: pool, listenConfiguration: database, configuration: configuration, logger: logger))
+            }
+            logger.info("serving on http://\(settings.host):\(settings.port)", metadata: ["database": "\(database)", "scheduler": "\(!noScheduler)"])
+            try await runServer(settings: settings, pool: pool, services: services, logger: logger)
         }
     }
 }

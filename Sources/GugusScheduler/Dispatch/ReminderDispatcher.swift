@@ -1,0 +1,315 @@
+import Foundation
+import GugusCore
+import Logging
+import Metrics
+import Postgres
+import ServiceLifecycle
+import Synchronization
+
+/// A dispatch worker: claims due reminders, checks each is still true, sends it, and records
+/// every decision. Any number of workers, in one process or many, share the work safely.
+///
+/// It sleeps until the next due time or lease expiry the database reports, and wakes early on
+/// a NOTIFY from the planner (a new or re-timed reminder), with a slow safety poll beneath.
+public final class ReminderDispatcher: Service, Sendable {
+    /// What one pass (or `--once`) did.
+    public struct Summary: Sendable, Hashable, Codable {
+        public var sent = 0
+        public var skipped = 0
+        public var failed = 0
+        public var dead = 0
+        /// Delivered twice because a lease had passed to another worker.
+        public var repeated = 0
+    }
+
+    let pool: PostgresPool
+    let listenConfiguration: PostgresConfiguration
+    let configuration: SchedulerConfiguration
+    let logger: Logger
+    let queue: ReminderQueue
+    let channels: [ReminderRule.Channel: any ReminderChannel]
+    private let wake = WakeSignal()
+    private let stopping = Atomic<Bool>(false)
+    private let totals = Mutex(Summary())
+
+    public var worker: String { queue.worker }
+
+    public init(pool: PostgresPool, listenConfiguration: PostgresConfiguration, configuration: SchedulerConfiguration, logger: Logger, worker: String? = nil) throws {
+        self.pool = pool
+        self.listenConfiguration = listenConfiguration
+        self.configuration = configuration
+        self.logger = logger
+        let name = worker ?? "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt16.random(in: 0...UInt16.max))"
+        self.queue = ReminderQueue(pool: pool, worker: name)
+        self.channels = [
+            .log: try LogChannel(path: configuration.logPath),
+            .webhook: WebhookChannel(
+                defaultURL: configuration.webhookURL, secret: configuration.webhookSecret,
+                timeout: configuration.webhookTimeout, concurrency: configuration.concurrency),
+            .email: EmailChannel(smtpURL: configuration.smtpURL, from: configuration.mailFrom, concurrency: configuration.concurrency),
+        ]
+    }
+
+    public var summary: Summary { totals.withLock { $0 } }
+
+    // MARK: Running
+
+    /// Runs until graceful shutdown: the batch in hand is finished (or its leases given back).
+    public func run() async throws {
+        let listener = PostgresListener(configuration: listenConfiguration, channels: ["gugus_reminders"], logger: logger)
+        logger.info("reminder scheduler started", metadata: ["worker": "\(worker)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [wake] in
+                    // Any event, a reconnect included (notifications may have been missed), is a reason to look.
+                    for await _ in listener { wake.signal() }
+                }
+                group.addTask { try await self.loop() }
+                try await group.next()
+                listener.stop()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: { [self] in
+            stopping.store(true, ordering: .relaxed)
+            wake.signal()
+        }
+        listener.stop()
+        logger.info("reminder scheduler stopped", metadata: ["worker": "\(worker)"])
+    }
+
+    /// Asks a running dispatcher to stop after the batch in hand (for tests and benchmarks).
+    public func stop() {
+        stopping.store(true, ordering: .relaxed)
+        wake.signal()
+    }
+
+    /// Plans compliance reminders, then sends everything due now, and returns.
+    public func runOnce() async throws -> Summary {
+        _ = try await queue.planCompliance()
+        while try await drainOnce() {}
+        return summary
+    }
+
+    private func loop() async throws {
+        var lastCompliance = ContinuousClock.now - .seconds(3600)
+        var backoff = 1.0
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                if ContinuousClock.now - lastCompliance > .seconds(300) {
+                    let planned = try await queue.planCompliance()
+                    if planned > 0 { logger.info("planned compliance reminders", metadata: ["count": "\(planned)"]) }
+                    lastCompliance = .now
+                }
+                while !stopping.load(ordering: .relaxed), try await drainOnce() {}
+                let next = try await queue.secondsUntilNext()
+                let poll = Double(configuration.safetyPoll.components.seconds)
+                backoff = 1
+                if !stopping.load(ordering: .relaxed) {
+                    await wake.wait(seconds: min(next ?? poll, poll))
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                // The database is away: say so once per attempt, and try again a little later.
+                logger.warning("scheduler pass failed; retrying in \(Int(backoff)) s: \(error)")
+                await wake.wait(seconds: backoff)
+                backoff = min(backoff * 2, 30)
+            }
+        }
+    }
+
+    /// Claims and processes one batch; true when a full batch came (there may be more).
+    private func drainOnce() async throws -> Bool {
+        let batch = try await queue.claim(limit: configuration.batchSize, lease: configuration.lease)
+        guard !batch.isEmpty else { return false }
+        try await process(batch)
+        return batch.count == configuration.batchSize
+    }
+
+    // MARK: One batch
+
+    private func process(_ batch: [ClaimedReminder]) async throws {
+        var skips: [(ClaimedReminder, String)] = []
+        var byChannel: [ReminderRule.Channel: [(ClaimedReminder, Delivery)]] = [:]
+        for reminder in batch {
+            if let reason = skipReason(reminder) {
+                skips.append((reminder, reason))
+                continue
+            }
+            do {
+                byChannel[reminder.channel, default: []].append((reminder, try delivery(for: reminder)))
+            } catch {
+                skips.append((reminder, "cannot compose the message: \(error)"))
+            }
+        }
+        try await queue.markSkipped(skips)
+        var summary = Summary()
+        summary.skipped = skips.count
+        for (reminder, reason) in skips {
+            logger.debug("reminder skipped", metadata: ["reminder": "\(reminder.id)", "reason": "\(reason)"])
+        }
+
+        for (channel, items) in byChannel {
+            guard let sender = channels[channel] else { continue }
+            let results = try await deliverKeepingLeases(items.map(\.0)) {
+                await sender.deliver(items.map(\.1))
+            }
+            var sent: [ClaimedReminder] = []
+            for ((reminder, _), result) in zip(items, results) {
+                switch result {
+                case .success:
+                    sent.append(reminder)
+                    Timer(label: "gugus_reminder_lateness_seconds").recordNanoseconds(
+                        Int64(max(0, Date().timeIntervalSince(reminder.dueAt)) * 1e9))
+                case .failure(let error):
+                    try await queue.markFailed(reminder, error: error, maxAttempts: configuration.maxAttempts, retryBase: configuration.retryBase)
+                    if error.isPermanent || reminder.attempt >= configuration.maxAttempts {
+                        summary.dead += 1
+                        logger.error("reminder dead", metadata: ["reminder": "\(reminder.id)", "attempt": "\(reminder.attempt)", "error": "\(error)"])
+                    } else {
+                        summary.failed += 1
+                        logger.warning("reminder delivery failed; will retry", metadata: ["reminder": "\(reminder.id)", "attempt": "\(reminder.attempt)", "error": "\(error)"])
+                    }
+                }
+            }
+            summary.repeated += try await queue.markSent(sent)
+            summary.sent += sent.count
+        }
+        Counter(label: "gugus_reminders_processed_total", dimensions: [("outcome", "sent")]).increment(by: summary.sent)
+        Counter(label: "gugus_reminders_processed_total", dimensions: [("outcome", "skipped")]).increment(by: summary.skipped)
+        Counter(label: "gugus_reminders_processed_total", dimensions: [("outcome", "failed")]).increment(by: summary.failed)
+        Counter(label: "gugus_reminders_processed_total", dimensions: [("outcome", "dead")]).increment(by: summary.dead)
+        let batchSummary = summary
+        totals.withLock { totals in
+            totals.sent += batchSummary.sent
+            totals.skipped += batchSummary.skipped
+            totals.failed += batchSummary.failed
+            totals.dead += batchSummary.dead
+            totals.repeated += batchSummary.repeated
+        }
+    }
+
+    /// Runs the deliveries while renewing their leases, so a slow receiver does not let
+    /// another worker take over reminders this one is still sending.
+    private func deliverKeepingLeases<Result: Sendable>(_ reminders: [ClaimedReminder], _ deliver: @escaping @Sendable () async -> Result) async throws -> Result {
+        let ids = reminders.map(\.id)
+        let lease = configuration.lease
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { await deliver() }
+            group.addTask { [queue] in
+                while true {
+                    try await Task.sleep(for: lease / 3)
+                    try await queue.renew(ids, lease: lease)
+                }
+            }
+            var outcome: Result?
+            while outcome == nil, let next = try await group.next() {
+                outcome = next
+            }
+            group.cancelAll()
+            return outcome!
+        }
+    }
+
+    /// Why a claimed reminder must not go now, or nil when it should.
+    func skipReason(_ reminder: ClaimedReminder) -> String? {
+        if reminder.ruleRemoved { return "rule removed" }
+        if reminder.sessionId != nil {
+            switch reminder.sessionStatus {
+            case .cancelled: return "session cancelled"
+            case .completed: return "session completed"
+            case nil: return "session no longer exists"
+            case .scheduled: break
+            }
+            if reminder.sessionVersion != reminder.plannedVersion {
+                return "session changed since planning (planned for version \(reminder.plannedVersion ?? 0), now \(reminder.sessionVersion ?? 0))"
+            }
+            if let starts = reminder.startsAt, reminder.now >= starts {
+                return "session already started at \(LocalTime.iso8601(starts))"
+            }
+            if !reminder.stillCurrent { return "recipient no longer in the audience" }
+        } else if !reminder.stillCurrent {
+            return reminder.ruleKind == .decreeExpiry
+                ? "the decree is no longer ending soon (replaced, extended or revoked)"
+                : "the province has a task force in force now"
+        }
+        let lateness = reminder.now.timeIntervalSince(reminder.dueAt)
+        if lateness > Double(configuration.catchUp.seconds) {
+            return "late: due at \(LocalTime.iso8601(reminder.dueAt)), \(Int(lateness / 60)) min late, beyond the catch-up limit of \(configuration.catchUp)"
+        }
+        if reminder.channel == .email && reminder.recipientEmail == nil { return "no e-mail address for \(reminder.recipientName)" }
+        return nil
+    }
+
+    // MARK: Messages
+
+    func delivery(for reminder: ClaimedReminder) throws(DeliveryError) -> Delivery {
+        let language = Language(tag: reminder.recipientLanguage)
+        var values = ["recipient": reminder.recipientName, "taskForce": reminder.taskForceName ?? "Gugus Tugas Nasional Bisnis dan HAM"]
+        let template: String
+        var session: ReminderPayload.Session?
+        var links: [String: String] = [:]
+        switch reminder.ruleKind {
+        case .session:
+            guard let starts = reminder.startsAt, let ends = reminder.endsAt, let title = reminder.title else {
+                throw DeliveryError("session \(reminder.sessionId ?? 0) is incomplete", permanent: true)
+            }
+            let zone = (try? RegionZone(identifier: reminder.sessionTimeZone ?? "Asia/Jakarta")) ?? .jakarta
+            let when = LocalTime.long(starts, in: zone, language: language)
+            template = "session-reminder"
+            values["title"] = title
+            values["when"] = when
+            values["endTime"] = LocalTime.timeOfDay(ends, in: zone, language: language)
+            values["venue"] = reminder.venue
+            values["url"] = reminder.onlineUrl
+            values["place"] = reminder.venue ?? reminder.onlineUrl
+            values["formatName"] = Self.formatName(reminder.format ?? "sosialisasi", language)
+            session = ReminderPayload.Session(
+                id: reminder.sessionId ?? 0, title: title, format: reminder.format ?? "sosialisasi", startsAt: starts, endsAt: ends,
+                timeZone: zone.identifier, zoneLabel: zone.label(at: starts), localTime: when, venue: reminder.venue,
+                url: reminder.onlineUrl, version: reminder.sessionVersion ?? 0)
+            if let base = configuration.publicURL, let id = reminder.sessionId {
+                links["calendar"] = "\(base)/v1/sessions/\(id)/calendar.ics"
+                links["session"] = "\(base)/v1/sessions/\(id)"
+            }
+        case .decreeExpiry:
+            let zone = (try? RegionZone(identifier: reminder.regionTimeZone)) ?? .jakarta
+            let today = CivilDate(reminder.now, in: zone.timeZone)
+            template = "decree-expiry"
+            values["decreeNumber"] = reminder.decreeNumber ?? "?"
+            values["decreeId"] = reminder.decreeId.map(String.init) ?? "?"
+            values["endDate"] = reminder.decreeLastDay.map { LocalTime.longDate($0, language: language) } ?? "?"
+            values["daysLeft"] = reminder.decreeLastDay.map { String(today.days(until: $0)) } ?? "?"
+            values["regionCode"] = reminder.taskForceRegion ?? "national"
+        case .noTaskForce:
+            template = "no-task-force"
+            values["regionName"] = reminder.regionName ?? reminder.regionCode ?? "?"
+            values["regionCode"] = reminder.regionCode ?? "?"
+            values["today"] = LocalTime.longDate(CivilDate(reminder.now, in: RegionZone.jakarta.timeZone), language: language)
+        }
+        let message = try ReminderMessage.render(template, language: language, values: values.compactMapValues { $0 })
+        let payload = ReminderPayload(
+            idempotencyKey: reminder.idempotencyKey, reminderId: reminder.id, kind: reminder.ruleKind.rawValue,
+            channel: reminder.channel.rawValue, dueAt: reminder.dueAt, deliveredAt: nil,
+            recipient: .init(key: reminder.recipientKey, name: reminder.recipientName, email: reminder.recipientEmail, language: language.rawValue),
+            taskForce: reminder.taskForceName, session: session, decreeNumber: reminder.decreeNumber,
+            regionCode: reminder.regionCode ?? reminder.taskForceRegion, subject: message.subject, text: message.text, links: links)
+        return Delivery(
+            reminderID: reminder.id, idempotencyKey: reminder.idempotencyKey, channel: reminder.channel,
+            recipientName: reminder.recipientName, recipientEmail: reminder.recipientEmail, language: language,
+            webhookURL: reminder.webhookUrl, message: message, payload: payload)
+    }
+
+    static func formatName(_ format: String, _ language: Language) -> String {
+        let names: [String: (id: String, en: String)] = [
+            "sosialisasi": ("sosialisasi", "outreach session (sosialisasi)"),
+            "bimtek": ("bimbingan teknis", "technical guidance (bimtek)"),
+            "workshop": ("lokakarya", "workshop"),
+            "rakor": ("rapat koordinasi", "coordination meeting"),
+            "fgd": ("diskusi kelompok terpumpun (FGD)", "focus group discussion"),
+            "pendampingan": ("pendampingan", "hands-on assistance"),
+        ]
+        guard let name = names[format] else { return format }
+        return language == .id ? name.id : name.en
+    }
+}

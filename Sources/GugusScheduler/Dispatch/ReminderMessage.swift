@@ -1,0 +1,70 @@
+import Foundation
+import GugusCore
+import Mustache
+
+/// A reminder's words: a one-line summary (the e-mail subject) and the body, rendered from
+/// the templates in `templates/` in the recipient's language.
+public struct ReminderMessage: Sendable, Hashable, Codable {
+    public var subject: String
+    public var text: String
+
+    /// Renders `template` (such as `session-reminder`) in `language` with `values`.
+    public static func render(_ template: String, language: Language, values: [String: String]) throws(DeliveryError) -> ReminderMessage {
+        let name = "\(template).\(language.rawValue)"
+        guard let source = MessageTemplates.text(named: name) ?? MessageTemplates.text(named: "\(template).id") else {
+            throw DeliveryError("no message template \(name) in this build", permanent: true)
+        }
+        let rendered: String
+        do {
+            rendered = try MustacheTemplate(string: source).render(values)
+        } catch {
+            throw DeliveryError("message template \(name) does not parse: \(error)", permanent: true)
+        }
+        // The first line is the summary, then a line of three dashes, then the body.
+        let parts = rendered.components(separatedBy: "\n---\n")
+        let subject = parts[0].trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = parts.dropFirst().joined(separator: "\n---\n").trimmingCharacters(in: .newlines)
+        return ReminderMessage(subject: subject, text: body + "\n")
+    }
+}
+
+/// The JSON a reminder becomes on the log and webhook channels: stable, documented fields
+/// (docs/reminders.md).
+public struct ReminderPayload: Sendable, Codable {
+    public struct Recipient: Sendable, Codable {
+        public var key: String
+        public var name: String
+        public var email: String?
+        public var language: String
+    }
+
+    public struct Session: Sendable, Codable {
+        public var id: Int64
+        public var title: String
+        public var format: String
+        public var startsAt: Date
+        public var endsAt: Date
+        public var timeZone: String
+        public var zoneLabel: String
+        /// "Kamis, 10 April 2025 pukul 09.00 WIT", in the recipient's language.
+        public var localTime: String
+        public var venue: String?
+        public var url: String?
+        public var version: Int
+    }
+
+    public var idempotencyKey: String
+    public var reminderId: Int64
+    public var kind: String
+    public var channel: String
+    public var dueAt: Date
+    public var deliveredAt: Date?
+    public var recipient: Recipient
+    public var taskForce: String?
+    public var session: Session?
+    public var decreeNumber: String?
+    public var regionCode: String?
+    public var subject: String
+    public var text: String
+    public var links: [String: String]
+}

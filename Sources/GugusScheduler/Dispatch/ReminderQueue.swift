@@ -1,0 +1,182 @@
+import Foundation
+import GugusCore
+import Postgres
+
+/// A reminder a worker has claimed, with what it needs to check and send it.
+struct ClaimedReminder: Decodable, Sendable {
+    var id: Int64
+    var attempt: Int
+    var channel: ReminderRule.Channel
+    var dueAt: Date
+    var recipientKey: String
+    var recipientName: String
+    var recipientEmail: String?
+    var recipientLanguage: String
+    var plannedVersion: Int?
+    var sessionId: Int64?
+    var decreeId: Int64?
+    var regionCode: String?
+    var ruleKind: ReminderRule.Kind
+    var ruleRemoved: Bool
+    var webhookUrl: String?
+    var title: String?
+    var sessionStatus: OutreachSession.Status?
+    var sessionVersion: Int?
+    var startsAt: Date?
+    var endsAt: Date?
+    var sessionTimeZone: String?
+    var venue: String?
+    var onlineUrl: String?
+    var format: String?
+    var taskForceName: String?
+    var taskForceRegion: String?
+    var decreeNumber: String?
+    var decreeLastDay: CivilDate?
+    var regionName: String?
+    var regionTimeZone: String
+    var now: Date
+    var stillCurrent: Bool
+
+    var idempotencyKey: String { Reminder.idempotencyKey(id: id, plannedVersion: plannedVersion) }
+}
+
+/// The reminder table as a work queue: claims with `FOR UPDATE SKIP LOCKED` and a lease, and
+/// completions that count only while the lease and attempt are still the worker's own, so a
+/// reminder rescued by another worker is never overwritten by the one that lost it.
+struct ReminderQueue: Sendable {
+    let pool: PostgresPool
+    let worker: String
+
+    func claim(limit: Int, lease: Duration) async throws -> [ClaimedReminder] {
+        let leaseSeconds = Double(lease.components.seconds)
+        return try await pool.query("""
+            WITH due AS (
+                SELECT id FROM reminder
+                WHERE status IN ('pending', 'failed') AND not_before <= now() AND (lease_until IS NULL OR lease_until < now())
+                ORDER BY not_before
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE reminder r
+                SET lease_until = now() + make_interval(secs => \(leaseSeconds)), leased_by = \(worker),
+                    attempts = r.attempts + 1, updated_at = now()
+                FROM due WHERE r.id = due.id
+                RETURNING r.*)
+            SELECT c.id, c.attempts AS attempt, c.channel, c.due_at, c.recipient_key, c.recipient_name, c.recipient_email,
+                   c.recipient_language, c.planned_version, c.session_id, c.decree_id, c.region_code,
+                   ru.kind AS rule_kind, ru.removed_at IS NOT NULL AS rule_removed, ru.webhook_url,
+                   s.title, s.status AS session_status, s.version AS session_version, s.starts_at, s.ends_at,
+                   s.time_zone AS session_time_zone, s.venue, s.online_url, s.format,
+                   t.name AS task_force_name, t.region_code AS task_force_region,
+                   d.number AS decree_number, upper(d.in_force) - 1 AS decree_last_day,
+                   rg.name AS region_name, coalesce(rg.time_zone, trg.time_zone, 'Asia/Jakarta') AS region_time_zone,
+                   now() AS now,
+                   CASE WHEN c.session_id IS NOT NULL THEN reminder_recipient_current(c.session_id, ru.audience, c.recipient_key)
+                        ELSE coalesce(reminder_condition_holds(c.rule_id, c.decree_id, c.region_code, c.recipient_key), false)
+                   END AS still_current
+            FROM claimed c
+            JOIN reminder_rule ru ON ru.id = c.rule_id
+            LEFT JOIN outreach_session s ON s.id = c.session_id
+            LEFT JOIN task_force t ON t.id = c.task_force_id
+            LEFT JOIN region trg ON trg.code = t.region_code
+            LEFT JOIN decree d ON d.id = c.decree_id
+            LEFT JOIN region rg ON rg.code = c.region_code
+            ORDER BY c.due_at, c.id
+            """).decode(as: ClaimedReminder.self)
+    }
+
+    /// Marks delivered reminders sent. Returns how many had lost their lease meanwhile (they
+    /// were delivered twice; the receivers see the same idempotency key).
+    @discardableResult
+    func markSent(_ reminders: [ClaimedReminder]) async throws -> Int {
+        guard !reminders.isEmpty else { return 0 }
+        let rows = try await pool.query("""
+            WITH input AS (SELECT * FROM unnest(\(reminders.map(\.id)), \(reminders.map { Int32($0.attempt) })) AS x(id, attempt)),
+            done AS (
+                UPDATE reminder r SET status = 'sent', sent_at = now(), lease_until = NULL, leased_by = NULL,
+                                      last_error = NULL, updated_at = now()
+                FROM input i
+                WHERE r.id = i.id AND r.attempts = i.attempt AND r.leased_by = \(worker) AND r.status IN ('pending', 'failed')
+                RETURNING r.id)
+            INSERT INTO reminder_attempt (reminder_id, attempt, worker, outcome, detail)
+            SELECT i.id, i.attempt, \(worker), 'sent',
+                   CASE WHEN d.id IS NULL THEN 'delivered, but the lease had passed to another worker' END
+            FROM input i LEFT JOIN done d ON d.id = i.id
+            RETURNING detail IS NOT NULL AS lost
+            """)
+        return try rows.decode(Bool.self).filter { $0 }.count
+    }
+
+    /// Skips reminders that must not go, each with its reason.
+    func markSkipped(_ skips: [(ClaimedReminder, String)]) async throws {
+        guard !skips.isEmpty else { return }
+        try await pool.execute("""
+            WITH input AS (
+                SELECT * FROM unnest(\(skips.map(\.0.id)), \(skips.map { Int32($0.0.attempt) }), \(skips.map(\.1))) AS x(id, attempt, reason)),
+            done AS (
+                UPDATE reminder r SET status = 'skipped', skip_reason = i.reason, lease_until = NULL, leased_by = NULL, updated_at = now()
+                FROM input i
+                WHERE r.id = i.id AND r.attempts = i.attempt AND r.leased_by = \(worker) AND r.status IN ('pending', 'failed')
+                RETURNING r.id, i.attempt, i.reason)
+            INSERT INTO reminder_attempt (reminder_id, attempt, worker, outcome, detail)
+            SELECT id, attempt, \(worker), 'skipped', reason FROM done
+            """)
+    }
+
+    /// Records a failed delivery: retried later with exponential backoff and jitter, or
+    /// `dead` after the last attempt (or at once, when retrying cannot help).
+    func markFailed(_ reminder: ClaimedReminder, error: DeliveryError, maxAttempts: Int, retryBase: Duration) async throws {
+        let dead = error.isPermanent || reminder.attempt >= maxAttempts
+        let base = Double(retryBase.components.seconds) + Double(retryBase.components.attoseconds) / 1e18
+        let backoff = base * pow(2, Double(reminder.attempt - 1)) * Double.random(in: 0.8...1.2)
+        try await pool.execute("""
+            WITH done AS (
+                UPDATE reminder SET status = \(dead ? "dead" : "failed"), last_error = \(error.description),
+                       not_before = now() + make_interval(secs => \(min(backoff, 86_400))),
+                       lease_until = NULL, leased_by = NULL, updated_at = now()
+                WHERE id = \(reminder.id) AND attempts = \(reminder.attempt) AND leased_by = \(worker) AND status IN ('pending', 'failed')
+                RETURNING id)
+            INSERT INTO reminder_attempt (reminder_id, attempt, worker, outcome, detail)
+            VALUES (\(reminder.id), \(reminder.attempt), \(worker), \(dead ? "dead" : "failed"), \(error.description))
+            """)
+    }
+
+    /// Gives claimed reminders back at shutdown, so another worker need not wait for the lease.
+    func release(_ reminders: [ClaimedReminder]) async throws {
+        guard !reminders.isEmpty else { return }
+        try await pool.execute("""
+            WITH input AS (SELECT * FROM unnest(\(reminders.map(\.id)), \(reminders.map { Int32($0.attempt) })) AS x(id, attempt)),
+            done AS (
+                UPDATE reminder r SET lease_until = NULL, leased_by = NULL, attempts = r.attempts - 1, updated_at = now()
+                FROM input i WHERE r.id = i.id AND r.attempts = i.attempt AND r.leased_by = \(worker)
+                RETURNING r.id, i.attempt)
+            INSERT INTO reminder_attempt (reminder_id, attempt, worker, outcome, detail)
+            SELECT id, attempt, \(worker), 'released', 'worker shutting down' FROM done
+            """)
+    }
+
+    /// Keeps the leases of reminders still being delivered.
+    func renew(_ ids: [Int64], lease: Duration) async throws {
+        guard !ids.isEmpty else { return }
+        try await pool.execute("""
+            UPDATE reminder SET lease_until = now() + make_interval(secs => \(Double(lease.components.seconds)))
+            WHERE id = ANY(\(ids)) AND leased_by = \(worker)
+            """)
+    }
+
+    /// Seconds until the next reminder is due or a lease expires; nil when nothing waits.
+    func secondsUntilNext() async throws -> Double? {
+        try await pool.query("""
+            SELECT extract(epoch FROM least(
+                (SELECT min(not_before) FROM reminder
+                 WHERE status IN ('pending', 'failed') AND (lease_until IS NULL OR lease_until < now())),
+                (SELECT min(lease_until) FROM reminder
+                 WHERE status IN ('pending', 'failed') AND lease_until >= now())) - now())::float8
+            """).single()?.decode(Double?.self) ?? nil
+    }
+
+    /// Plans the compliance reminders due by now (decree terms ending, provinces without GTD).
+    func planCompliance() async throws -> Int {
+        try await pool.query("SELECT plan_compliance_reminders()").single()?.decode(Int.self) ?? 0
+    }
+}

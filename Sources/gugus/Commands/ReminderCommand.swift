@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import GugusCore
+
+struct ReminderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reminder", abstract: "Reminder rules, and the reminders they plan.",
+        subcommands: [Rule.self, List.self])
+
+    struct Rule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add, list and remove reminder rules.", subcommands: [Add.self, List.self, Remove.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a rule. It never reminds about moments before it was made.",
+                discussion: """
+                    Examples:
+                      gugus reminder rule add --offset 1d --taskforce 82 --channel email
+                      gugus reminder rule add --offset 2h --session 12 --audience organizers --channel webhook --webhook-url https://wa-gateway.example/hook
+                      gugus reminder rule add --kind decree_expiry --days-before 60 --channel email
+                      gugus reminder rule add --kind no_task_force --every 30d --channel email
+                    """)
+            @OptionGroup var options: GlobalOptions
+            @Option(help: "session (default), decree_expiry or no_task_force.") var kind: String = "session"
+            @Option(help: ArgumentHelp("Session rules: how long before the start: 30m, 2h, 1d, 1w.", valueName: "duration")) var offset: String?
+            @Option(help: ArgumentHelp("Decree rules: days before the end of term.", valueName: "n")) var daysBefore: Int?
+            @Option(help: ArgumentHelp("Province rules: repeat period, e.g. 30d.", valueName: "duration")) var every: String?
+            @Option(help: ArgumentHelp("Only this task force's sessions (or decree).", valueName: "ref")) var taskforce: String?
+            @Option(help: ArgumentHelp("Only this session.", valueName: "id")) var session: Int64?
+            @Option(help: "participants (default), members or organizers.") var audience: String?
+            @Option(help: "log (default), email or webhook.") var channel: String = "log"
+            @Option(help: ArgumentHelp("Webhook target (default: GUGUS_WEBHOOK_URL where the scheduler runs).", valueName: "url")) var webhookURL: String?
+
+            func run() async throws {
+                let output = options.output
+                try await refusing(output) {
+                    let repeatDays = try every.map { text throws(GugusError) -> Int in
+                        let duration = try DurationText(parsing: text, field: "every")
+                        guard duration.seconds % 86_400 == 0 else {
+                            throw GugusError.invalid(field: "every", value: text, Localized(
+                                id: "--every dihitung dalam hari, misalnya 7d atau 30d", en: "--every counts whole days, such as 7d or 30d"))
+                        }
+                        return duration.seconds / 86_400
+                    }
+                    let input = try NewReminderRule(
+                        kind: SessionRendering.parse(kind, field: "kind"),
+                        offset: offset.map { text throws(GugusError) in try DurationText(parsing: text, field: "offset") },
+                        daysBefore: daysBefore, repeatDays: repeatDays,
+                        audience: audience.map { text throws(GugusError) in try SessionRendering.parse(text, field: "audience") },
+                        channel: SessionRendering.parse(channel, field: "channel"), webhookUrl: webhookURL,
+                        taskForce: taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) }, sessionId: session)
+                    let rule = try await options.gugus().addReminderRule(input)
+                    try output.emit(rule) { output.text("Aturan pengingat ditambahkan: ", "Reminder rule added: ") + ReminderRendering.describe(rule) }
+                }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the active rules.")
+            @OptionGroup var options: GlobalOptions
+
+            func run() async throws {
+                let output = options.output
+                try await refusing(output) {
+                    let rules = try await options.gugus().reminderRules()
+                    try output.emit(rules) {
+                        var table = Table(["id", output.text("aturan", "rule"), output.text("dibuat", "created")])
+                        for rule in rules { table.add([String(rule.id), ReminderRendering.describe(rule), LocalTime.iso8601(rule.createdAt)]) }
+                        return table.rendered
+                    }
+                }
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove a rule; what it planned and has not sent is skipped.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "Rule id.") var id: Int64
+
+            func run() async throws {
+                let output = options.output
+                try await refusing(output) {
+                    let rule = try await options.gugus().removeReminderRule(id: id)
+                    try output.emit(rule) { output.text("Aturan \(rule.id) dihapus.", "Rule \(rule.id) removed.") }
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List reminders, by due time.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "pending, sent, skipped, failed or dead.") var status: String?
+        @Option(help: ArgumentHelp("Only this session's.", valueName: "id")) var session: Int64?
+        @Option(help: ArgumentHelp("Only this task force's.", valueName: "ref")) var taskforce: String?
+
+        func run() async throws {
+            let output = options.output
+            try await refusing(output) {
+                let gugus = try await options.gugus()
+                var query = ReminderQuery(
+                    status: try status.map { text throws(GugusError) in try SessionRendering.parse(text, field: "status") },
+                    sessionId: session, taskForce: try taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) })
+                let reminders = try await gugus.all { page in
+                    query.page = page
+                    return try await gugus.reminders(query)
+                }
+                try output.emit(reminders) {
+                    var table = Table(["id", output.text("jatuh tempo (UTC)", "due (UTC)"), "status", output.text("kanal", "channel"),
+                                       output.text("penerima", "recipient"), output.text("sesi", "session"), output.text("catatan", "note")])
+                    for reminder in reminders {
+                        table.add([String(reminder.id), LocalTime.iso8601(reminder.dueAt), reminder.status.rawValue, reminder.channel.rawValue,
+                                   reminder.recipientName, reminder.sessionId.cell, reminder.skipReason ?? reminder.lastError ?? ""])
+                    }
+                    return table.rendered
+                }
+            }
+        }
+    }
+}
+
+enum ReminderRendering {
+    static func describe(_ rule: ReminderRule) -> String {
+        let scope = rule.sessionId.map { "session \($0)" } ?? rule.taskForceId.map { "task force \($0)" } ?? "all"
+        switch rule.kind {
+        case .session:
+            return "\(rule.offset.map(\.description) ?? "?") before, to \(rule.audience.rawValue), by \(rule.channel.rawValue) (\(scope))"
+        case .decreeExpiry:
+            return "decree ends within \(rule.daysBefore ?? 0) days, to ketua and sekretaris, by \(rule.channel.rawValue) (\(scope))"
+        case .noTaskForce:
+            return "province without GTD, every \(rule.repeatDays ?? 0) days, to the secretariat, by \(rule.channel.rawValue)"
+        }
+    }
+}
