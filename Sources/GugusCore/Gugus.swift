@@ -48,6 +48,11 @@ public protocol Gugus: Sendable {
 
     // MARK: Audit
     func audit(_ query: AuditQuery) async throws -> Page<AuditEntry>
+
+    // MARK: Access tokens (admin)
+    func issueToken(_ input: NewToken) async throws -> IssuedToken
+    func tokens() async throws -> [APIToken]
+    func revokeToken(id: Int64) async throws -> APIToken
 }
 
 /// What `taskforce create` takes.

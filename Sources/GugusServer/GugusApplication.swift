@@ -2,52 +2,62 @@ import Foundation
 import GugusCore
 import Hummingbird
 import Logging
+import Metrics
 import Postgres
+import Prometheus
 import ServiceLifecycle
 
 /// How `gugus serve` runs.
 public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
+    /// Closes connections idle this long, so a stalled client cannot hold one forever.
+    public var idleTimeout: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(60)) {
         self.host = host
         self.port = port
+        self.idleTimeout = idleTimeout
+    }
+}
+
+/// The Prometheus registry the server's `/metrics` reads. Bootstrap swift-metrics with it once
+/// per process (``bootstrapMetrics()``) so the scheduler's and the router's metrics land there.
+public enum ServerMetrics {
+    public static let registry = PrometheusCollectorRegistry()
+
+    public static func bootstrapMetrics() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+        ]
+        MetricsSystem.bootstrap(factory)
     }
 }
 
 /// Builds the HTTP application: the routes over a pool, with the pool and any other
-/// long-running parts (the scheduler) as services in the same ServiceGroup. The server is
-/// the last service, so on SIGTERM it stops first and drains its requests while the pool
-/// and the scheduler are still there.
+/// long-running parts (the scheduler) as services in the same ServiceGroup. The server is the
+/// last service, so on SIGTERM it stops accepting and drains its requests first, while the
+/// pool and the scheduler are still there.
 public func buildApplication(
     settings: ServerSettings, pool: PostgresPool, services: [any Service] = [], logger: Logger
 ) -> some ApplicationProtocol {
-    let router = Router(context: BasicRequestContext.self)
-    HealthRoutes(pool: pool).register(on: router)
+    let gugus = DatabaseGugus(pool: pool, caller: Caller(name: "server", role: .viewer), logger: logger)
+    let router = Router(context: GugusRequestContext.self)
+    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(ProblemMiddleware())
+    OperationsRoutes(pool: pool, registry: ServerMetrics.registry).register(on: router)
+    let api = router.group("v1").add(middleware: TokenAuthentication(gugus: gugus))
+    APIRoutes(gugus: gugus).register(on: api)
+    let idle = settings.idleTimeout.components.seconds
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(idle))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "gugus"),
         services: [pool] + services,
         logger: logger)
-}
-
-/// `/healthz` says the process runs; `/readyz` says it can serve, which needs the database.
-struct HealthRoutes {
-    let pool: PostgresPool
-
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/readyz") { _, context -> Response in
-            do {
-                _ = try await pool.query("SELECT 1")
-                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
-            } catch {
-                context.logger.warning("not ready: \(error)")
-                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
-            }
-        }
-    }
 }
 
 /// Runs the application until SIGTERM or SIGINT, then shuts it down gracefully.

@@ -9,6 +9,9 @@ import Foundation
 public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     public var parameters: [(key: String, value: String)]
     var expandDatabaseName: Bool
+    /// Server settings for every session, as `-c name=value` options: a statement timeout,
+    /// say. Added to the ones the decoding relies on.
+    public var sessionSettings: [String: String] = [:]
 
     /// A `postgres://` or `postgresql://` URL, or a `key=value` connection string.
     public static func url(_ url: String) throws(PostgresError) -> PostgresConfiguration {
@@ -82,7 +85,8 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
         // `options` in the URL still wins.
         let all: [(String, String)] = [
             ("client_encoding", "UTF8"),
-            ("options", "-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=postgres"),
+            ("options", (["-c DateStyle=ISO -c TimeZone=UTC -c IntervalStyle=postgres"]
+                         + sessionSettings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }).joined(separator: " ")),
             ("application_name", "gugus"),
         ] + parameters.map { ($0.key, $0.value) }
         let keys = all.map { strdup($0.0) }

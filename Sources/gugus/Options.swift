@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GugusClient
 import GugusCore
 import Logging
 import Postgres
@@ -51,7 +52,7 @@ struct GlobalOptions: ParsableArguments {
             guard let token = token ?? environment["GUGUS_TOKEN"], !token.isEmpty else {
                 throw ValidationError("--server needs a token: pass --token or set GUGUS_TOKEN")
             }
-            throw ValidationError("working through a server (\(serverURL)) is not available in this build yet")
+            return try RemoteGugus(baseURL: serverURL, token: token, language: language)
         }
         let pool = PostgresPool(configuration: try await database(), options: .init(maxConnections: 4))
         let user = environment["USER"] ?? environment["LOGNAME"] ?? "operator"

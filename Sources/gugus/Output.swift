@@ -33,16 +33,7 @@ struct Output: Sendable {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
-    static let jsonEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(LocalTime.iso8601(date))
-        }
-        return encoder
-    }()
+    static let jsonEncoder = GugusJSON.encoder(pretty: true)
 }
 
 /// A plain text table with aligned columns.

@@ -142,11 +142,45 @@ public struct SessionChange: Sendable, Hashable, Codable {
     }
 }
 
-/// Whom `session invite` invites.
+/// Whom `session invite` invites. In JSON: `{"member_id": 5}`, `{"all_members": true}`, or
+/// `{"name": "…", "email": "…", "organisation": "…"}`.
 public enum Invitation: Sendable, Hashable, Codable {
     case member(Int64)
     case allMembers
     case guest(name: String, email: EmailAddress?, organisation: String?)
+
+    enum CodingKeys: String, CodingKey {
+        case memberId, allMembers, name, email, organisation
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let member = try container.decodeIfPresent(Int64.self, forKey: .memberId) {
+            self = .member(member)
+        } else if try container.decodeIfPresent(Bool.self, forKey: .allMembers) == true {
+            self = .allMembers
+        } else if let name = try container.decodeIfPresent(String.self, forKey: .name) {
+            self = .guest(
+                name: name, email: try container.decodeIfPresent(EmailAddress.self, forKey: .email),
+                organisation: try container.decodeIfPresent(String.self, forKey: .organisation))
+        } else {
+            throw GugusError.invalid(field: "member_id", value: nil, Localized(
+                id: "sebutkan siapa yang diundang: member_id, all_members: true, atau name (dan email) untuk tamu",
+                en: "say whom to invite: member_id, all_members: true, or name (and email) for a guest"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .member(let id): try container.encode(id, forKey: .memberId)
+        case .allMembers: try container.encode(true, forKey: .allMembers)
+        case .guest(let name, let email, let organisation):
+            try container.encode(name, forKey: .name)
+            try container.encodeIfPresent(email, forKey: .email)
+            try container.encodeIfPresent(organisation, forKey: .organisation)
+        }
+    }
 }
 
 public struct SessionQuery: Sendable, Hashable, Codable {

@@ -26,10 +26,14 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? environment["GUGUS_HOST"] ?? "127.0.0.1",
             port: port ?? environment["GUGUS_PORT"].flatMap(Int.init) ?? 8080)
         try await refusing(output) {
+            ServerMetrics.bootstrapMetrics()
             let database = try await options.database(migrateLocal: false)
             let applied = try await Migrator(configuration: database, logger: logger).migrate()
             if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
-            let pool = PostgresPool(configuration: database, options: .init(maxConnections: 16), logger: logger)
+            // A statement that runs this long is cut off: a request cannot hold a connection forever.
+            var serving = database
+            serving.sessionSettings["statement_timeout"] = environment["GUGUS_STATEMENT_TIMEOUT"] ?? "30s"
+            let pool = PostgresPool(configuration: serving, options: .init(maxConnections: 16), logger: logger)
             var services: [any Service] = []
             if !noScheduler {
                 let configuration = try SchedulerConfiguration.fromEnvironment(environment)

@@ -1,0 +1,282 @@
+import AsyncHTTPClient
+import Foundation
+import GugusCore
+import NIOCore
+import NIOHTTP1
+
+/// ``Gugus`` through a Gugus server's HTTP API, with a token: the same operations, results and
+/// refusals as on the database, so every CLI command works either way.
+public struct RemoteGugus: Gugus {
+    let baseURL: String
+    let token: String
+    let language: Language
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    public init(baseURL: String, token: String, language: Language, client: HTTPClient = .shared, timeout: Duration = .seconds(120)) throws(GugusError) {
+        var base = baseURL.trimmingCharacters(in: .whitespacesAndNewlines)
+        while base.hasSuffix("/") { base.removeLast() }
+        guard base.wholeMatch(of: /https?:\/\/[^\s\/]+(\/\S*)?/) != nil else {
+            throw GugusError.invalid(field: "server", value: baseURL, Localized(
+                id: "'\(baseURL)' bukan alamat server; tulis seperti http://127.0.0.1:8080",
+                en: "'\(baseURL)' is not a server address; write it like http://127.0.0.1:8080"))
+        }
+        self.baseURL = base
+        self.token = token
+        self.language = language
+        self.client = client
+        self.timeout = .seconds(timeout.components.seconds)
+    }
+
+    // MARK: Regions and task forces
+
+    public func regions(level: Region.Level?) async throws -> [Region] {
+        try await get(Page<Region>.self, "/v1/regions", query: ["level": level?.rawValue]).items
+    }
+
+    public func createTaskForce(_ input: NewTaskForce) async throws -> TaskForce {
+        try await send(.POST, "/v1/taskforces", body: input)
+    }
+
+    public func taskForces() async throws -> [TaskForce] {
+        try await get(Page<TaskForce>.self, "/v1/taskforces").items
+    }
+
+    public func taskForce(_ reference: TaskForceRef) async throws -> TaskForce {
+        try await get(TaskForce.self, "/v1/taskforces/\(reference)")
+    }
+
+    // MARK: Decrees and members
+
+    public func addDecree(_ input: NewDecree) async throws -> Decree {
+        try await send(.POST, "/v1/taskforces/\(input.taskForce)/decrees", body: input)
+    }
+
+    public func decrees(taskForce: TaskForceRef?, page: PageRequest) async throws -> Page<Decree> {
+        try await get(Page<Decree>.self, "/v1/decrees", query: ["taskforce": taskForce?.description] + page.query)
+    }
+
+    public func addMember(_ input: NewMember) async throws -> Member {
+        try await send(.POST, "/v1/taskforces/\(input.taskForce)/members", body: input)
+    }
+
+    public func importMembers(taskForce: TaskForceRef, csv: Data, options: ImportOptions) async throws -> ImportReport {
+        let query: [String: String?] = [
+            "dry_run": options.dryRun ? "true" : nil, "skip_invalid": options.skipInvalid ? "true" : nil,
+            "decree_id": options.decreeId.map(String.init),
+        ]
+        let (status, body) = try await perform(.POST, "/v1/taskforces/\(taskForce)/members/import", query: query, body: csv, contentType: "text/csv; charset=utf-8")
+        // A refused import answers 422 with the report itself, not a problem document.
+        if status == 422, let report = try? GugusJSON.decoder().decode(ImportReport.self, from: body) { return report }
+        return try decode(ImportReport.self, status: status, body: body)
+    }
+
+    public func members(taskForce: TaskForceRef, at date: CivilDate?, page: PageRequest) async throws -> Page<Member> {
+        try await get(Page<Member>.self, "/v1/taskforces/\(taskForce)/members", query: ["at": date?.description] + page.query)
+    }
+
+    public func endMember(id: Int64, on date: CivilDate, reason: String?) async throws -> Member {
+        struct Body: Encodable { var on: CivilDate; var reason: String? }
+        return try await send(.POST, "/v1/members/\(id)/end", body: Body(on: date, reason: reason))
+    }
+
+    // MARK: Status and audit
+
+    public func nationalStatus(at date: CivilDate?) async throws -> NationalStatus {
+        try await get(NationalStatus.self, "/v1/status", query: ["at": date?.description])
+    }
+
+    public func regionStatus(code: String, at date: CivilDate?) async throws -> TaskForceStatus {
+        try await get(TaskForceStatus.self, "/v1/regions/\(Self.escape(code))/status", query: ["at": date?.description])
+    }
+
+    public func audit(_ query: AuditQuery) async throws -> Page<AuditEntry> {
+        try await get(Page<AuditEntry>.self, "/v1/audit", query: [
+            "entity": query.entity, "entity_id": query.entityId, "taskforce": query.taskForce?.description,
+            "since": query.since.map(LocalTime.iso8601),
+        ] + query.page.query)
+    }
+
+    // MARK: Sessions
+
+    public func scheduleSession(_ input: NewSession) async throws -> OutreachSession {
+        try await send(.POST, "/v1/taskforces/\(input.taskForce)/sessions", body: input)
+    }
+
+    public func rescheduleSession(id: Int64, _ change: SessionChange) async throws -> OutreachSession {
+        try await send(.POST, "/v1/sessions/\(id)/reschedule", body: change)
+    }
+
+    public func cancelSession(id: Int64, reason: String?) async throws -> OutreachSession {
+        struct Body: Encodable { var reason: String? }
+        return try await send(.POST, "/v1/sessions/\(id)/cancel", body: Body(reason: reason))
+    }
+
+    public func completeSession(id: Int64, notes: String?, outcome: String?) async throws -> OutreachSession {
+        struct Body: Encodable { var notes: String?; var outcome: String? }
+        return try await send(.POST, "/v1/sessions/\(id)/complete", body: Body(notes: notes, outcome: outcome))
+    }
+
+    public func sessions(_ query: SessionQuery) async throws -> Page<OutreachSession> {
+        try await get(Page<OutreachSession>.self, "/v1/sessions", query: [
+            "taskforce": query.taskForce?.description, "from": query.from?.description, "to": query.to?.description,
+            "status": query.status?.rawValue,
+        ] + query.page.query)
+    }
+
+    public func session(id: Int64) async throws -> SessionDetail {
+        try await get(SessionDetail.self, "/v1/sessions/\(id)")
+    }
+
+    public func invite(sessionID: Int64, _ invitation: Invitation, role: Participant.Role) async throws -> [Participant] {
+        struct Body: Encodable {
+            var invitation: Invitation
+            var role: Participant.Role
+            func encode(to encoder: any Encoder) throws {
+                try invitation.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(role, forKey: .role)
+            }
+            enum Key: String, CodingKey { case role }
+        }
+        return try await send(.POST, "/v1/sessions/\(sessionID)/participants", body: Body(invitation: invitation, role: role))
+    }
+
+    public func uninvite(sessionID: Int64, participantID: Int64) async throws -> Participant {
+        try await send(.POST, "/v1/sessions/\(sessionID)/participants/\(participantID)/cancel", body: [String: String]())
+    }
+
+    public func attend(sessionID: Int64, participantID: Int64) async throws -> Participant {
+        try await send(.POST, "/v1/sessions/\(sessionID)/participants/\(participantID)/attend", body: [String: String]())
+    }
+
+    public func calendar(sessionID: Int64) async throws -> String {
+        try await text("/v1/sessions/\(sessionID)/calendar.ics")
+    }
+
+    public func calendar(taskForce: TaskForceRef) async throws -> String {
+        try await text("/v1/taskforces/\(taskForce)/calendar.ics")
+    }
+
+    // MARK: Reminders
+
+    public func addReminderRule(_ input: NewReminderRule) async throws -> ReminderRule {
+        try await send(.POST, "/v1/reminder-rules", body: input)
+    }
+
+    public func reminderRules() async throws -> [ReminderRule] {
+        try await get(Page<ReminderRule>.self, "/v1/reminder-rules").items
+    }
+
+    public func removeReminderRule(id: Int64) async throws -> ReminderRule {
+        try await send(.DELETE, "/v1/reminder-rules/\(id)", body: Optional<String>.none)
+    }
+
+    public func reminders(_ query: ReminderQuery) async throws -> Page<Reminder> {
+        try await get(Page<Reminder>.self, "/v1/reminders", query: [
+            "status": query.status?.rawValue, "session": query.sessionId.map(String.init), "taskforce": query.taskForce?.description,
+        ] + query.page.query)
+    }
+
+    // MARK: Tokens
+
+    public func issueToken(_ input: NewToken) async throws -> IssuedToken {
+        try await send(.POST, "/v1/tokens", body: input)
+    }
+
+    public func tokens() async throws -> [APIToken] {
+        try await get(Page<APIToken>.self, "/v1/tokens").items
+    }
+
+    public func revokeToken(id: Int64) async throws -> APIToken {
+        try await send(.POST, "/v1/tokens/\(id)/revoke", body: [String: String]())
+    }
+
+    // MARK: HTTP
+
+    private func get<Value: Decodable>(_ type: Value.Type, _ path: String, query: [String: String?] = [:]) async throws -> Value {
+        let (status, body) = try await perform(.GET, path, query: query, body: nil, contentType: nil)
+        return try decode(type, status: status, body: body)
+    }
+
+    private func send<Value: Decodable, Body: Encodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws -> Value {
+        let data = try body.map { try GugusJSON.encoder().encode($0) }
+        let (status, response) = try await perform(method, path, query: [:], body: data, contentType: data == nil ? nil : "application/json")
+        return try decode(Value.self, status: status, body: response)
+    }
+
+    private func text(_ path: String) async throws -> String {
+        let (status, body) = try await perform(.GET, path, query: [:], body: nil, contentType: nil)
+        guard (200..<300).contains(status) else { throw problem(status: status, body: body) }
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    private func decode<Value: Decodable>(_ type: Value.Type, status: Int, body: Data) throws -> Value {
+        guard (200..<300).contains(status) else { throw problem(status: status, body: body) }
+        do {
+            return try GugusJSON.decoder().decode(type, from: body)
+        } catch {
+            throw GugusError(.internal, Localized(
+                id: "jawaban server tidak dapat dibaca (\(error)); apakah versi gugus dan server sama?",
+                en: "cannot read the server's answer (\(error)); are gugus and the server the same version?"))
+        }
+    }
+
+    /// A problem+json answer as the same ``GugusError`` the database path would throw.
+    private func problem(status: Int, body: Data) -> GugusError {
+        struct Problem: Decodable {
+            struct FieldError: Decodable { var field: String; var value: String?; var message: String; var line: Int? }
+            var code: String?
+            var detail: String?
+            var errors: [FieldError]?
+        }
+        guard let problem = try? GugusJSON.decoder().decode(Problem.self, from: body), let detail = problem.detail else {
+            return GugusError(status >= 500 ? .unavailable : .invalid, Localized(
+                id: "server menjawab \(status)", en: "the server answered \(status)"))
+        }
+        let kind = problem.code.flatMap(GugusError.Kind.init(rawValue:)) ?? (status >= 500 ? .internal : .invalid)
+        return GugusError(kind, Localized(verbatim: detail), fieldErrors: (problem.errors ?? []).map {
+            GugusError.FieldError(field: $0.field, value: $0.value, message: Localized(verbatim: $0.message), line: $0.line)
+        })
+    }
+
+    private func perform(_ method: HTTPMethod, _ path: String, query: [String: String?], body: Data?, contentType: String?) async throws -> (Int, Data) {
+        var url = baseURL + path
+        let items = query.compactMapValues { $0 }.sorted { $0.key < $1.key }
+        if !items.isEmpty {
+            url += "?" + items.map { "\($0.key)=\(Self.escape($0.value))" }.joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept-Language", value: language.rawValue)
+        request.headers.add(name: "User-Agent", value: "gugus-cli")
+        if let body {
+            request.body = .bytes(ByteBuffer(bytes: body))
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        }
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            return (Int(response.status.code), Data(buffer.readableBytesView))
+        } catch let error as GugusError {
+            throw error
+        } catch {
+            throw GugusError(.unavailable, Localized(
+                id: "server \(baseURL) tidak dapat dihubungi: \(error)", en: "cannot reach the server \(baseURL): \(error)"))
+        }
+    }
+
+    static func escape(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
+    }
+}
+
+extension PageRequest {
+    var query: [String: String?] { ["limit": String(limit), "after": after] }
+}
+
+extension Dictionary where Key == String, Value == String? {
+    static func + (lhs: Self, rhs: Self) -> Self { lhs.merging(rhs) { _, new in new } }
+}
