@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make run`: the local database (unless DATABASE_URL or PG* point elsewhere), migrations,
-# then the server with its scheduler, in the foreground. Ctrl-C stops the server cleanly;
-# the local database stays up for the next run (`gugus db local stop` stops it).
+# `make run`: the local database (unless DATABASE_URL or PG* point elsewhere), migrations, a
+# first admin token, then the server with its reminder scheduler, in the foreground. Ctrl-C
+# stops the server cleanly; the local database stays up for the next run
+# (`gugus db local stop` stops it).
 set -euo pipefail
 gugus=$1
 if [[ -z ${DATABASE_URL:-} && -z ${PGHOST:-}${PGDATABASE:-}${PGSERVICE:-} ]]; then
@@ -9,7 +10,42 @@ if [[ -z ${DATABASE_URL:-} && -z ${PGHOST:-}${PGDATABASE:-}${PGSERVICE:-} ]]; th
 else
     "$gugus" db migrate
 fi
+
+# The first admin token is issued once and kept (mode 600) beside the local data, so every
+# run prints the same one while it is valid.
+home=${GUGUS_HOME:-.gugus}
+mkdir -p "$home"
+token_file=$home/admin-token
+token=
+if [[ -f $token_file ]]; then
+    read -r token_id token < "$token_file" || true
+    if ! "$gugus" token list --json | python3 -c '
+import json, sys
+active = {t["id"] for t in json.load(sys.stdin) if not t.get("revoked_at")}
+sys.exit(0 if int(sys.argv[1]) in active else 1)' "$token_id" 2>/dev/null; then
+        token=
+    fi
+fi
+if [[ -z $token ]]; then
+    issued=$("$gugus" token issue --role admin --name "Admin ($(hostname), $(date +%Y-%m-%dT%H:%M:%S))" --json)
+    token_id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$issued")
+    token=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' <<<"$issued")
+    (umask 077; echo "$token_id $token" > "$token_file")
+fi
+
 host=${GUGUS_HOST:-127.0.0.1}
 port=${GUGUS_PORT:-8080}
-echo "Gugus: http://$host:$port  (Ctrl-C to stop)"
+cat <<INFO
+
+  Gugus is starting on http://$host:$port  (Ctrl-C to stop)
+
+  Admin token (also in $token_file):
+    $token
+
+  Try:
+    export GUGUS_SERVER=http://$host:$port GUGUS_TOKEN=$token
+    $gugus status
+    curl -H "Authorization: Bearer \$GUGUS_TOKEN" http://$host:$port/v1/status
+
+INFO
 exec "$gugus" serve --host "$host" --port "$port"
