@@ -64,18 +64,25 @@ extension DatabaseGugus {
         try await connection.execute("""
             UPDATE import_row r SET person_id = p.id FROM person p WHERE r.email IS NOT NULL AND lower(p.email) = lower(r.email)
             """)
+        // Else name and institution; a row that now has an e-mail still finds the person
+        // registered without one (a corrected file), but never someone with another e-mail.
         try await connection.execute("""
             UPDATE import_row r SET person_id = (
                 SELECT m.person_id FROM membership m JOIN person p ON p.id = m.person_id
                 WHERE m.task_force_id = \(taskForce.id) AND m.institution_id = r.institution_id
-                  AND lower(btrim(p.name)) = lower(btrim(r.name))
+                  AND lower(btrim(p.name)) = lower(btrim(r.name)) AND (r.email IS NULL OR p.email IS NULL)
                 ORDER BY m.valid_from DESC LIMIT 1)
-            WHERE r.email IS NULL AND r.institution_id IS NOT NULL
+            WHERE r.person_id IS NULL AND r.institution_id IS NOT NULL
             """)
+        // The membership the row is about: the person's one whose term meets the row's. A
+        // second one on the same days could not exist anyway (membership_person_once).
         try await connection.execute("""
-            UPDATE import_row r SET membership_id = m.id
-            FROM membership m
-            WHERE m.task_force_id = \(taskForce.id) AND m.person_id = r.person_id AND m.valid_until IS NULL
+            UPDATE import_row r SET membership_id = (
+                SELECT m.id FROM membership m
+                WHERE m.task_force_id = \(taskForce.id) AND m.person_id = r.person_id
+                  AND m.term && daterange(r.valid_from, r.valid_until + 1)
+                ORDER BY m.valid_from DESC LIMIT 1)
+            WHERE r.person_id IS NOT NULL
             """)
 
         problems += try await rowConflicts(taskForce: taskForce, on: connection)
@@ -108,8 +115,9 @@ extension DatabaseGugus {
             SELECT person_id, btrim(name), email, phone FROM import_row WHERE outcome = 'new_person'
             """)
         try await connection.execute("""
-            UPDATE person p SET phone = r.phone FROM import_row r
-            WHERE r.outcome IS NULL AND r.person_id = p.id AND r.phone IS NOT NULL AND p.phone IS DISTINCT FROM r.phone
+            UPDATE person p SET phone = coalesce(r.phone, p.phone), email = coalesce(p.email, r.email) FROM import_row r
+            WHERE r.outcome IS NULL AND r.person_id = p.id
+              AND (p.phone IS DISTINCT FROM coalesce(r.phone, p.phone) OR p.email IS DISTINCT FROM coalesce(p.email, r.email))
             """)
         let updated = try await connection.execute("""
             UPDATE membership m
@@ -131,9 +139,20 @@ extension DatabaseGugus {
     }
 
     /// Rows that would break a rule with the rest of the file or with the task force as it is:
-    /// the same person twice, or a second ketua or sekretaris.
+    /// an end before the default first day, the same person twice, or a second ketua or
+    /// sekretaris.
     private func rowConflicts(taskForce: TaskForce, on connection: PostgresConnection) async throws -> [GugusError.FieldError] {
         var problems: [GugusError.FieldError] = []
+        // The file checked `until` against its own `from`; without one, the first day is the
+        // decree's effective date, which the file cannot know.
+        let endsEarly = try await connection.query("""
+            SELECT line, valid_until, valid_from FROM import_row WHERE valid_until < valid_from ORDER BY line
+            """).decode((Int, CivilDate, CivilDate).self)
+        for (line, until, from) in endsEarly {
+            problems.append(.init(field: "until", value: until.description, message: Localized(
+                id: "selesai \(until) lebih awal dari awal keanggotaan \(from) (tanggal berlakunya surat keputusan); isi kolom mulai atau perbaiki tanggal selesai",
+                en: "until \(until) is before the membership's first day, \(from) (the decree's effective date); fill in the from column or correct the end"), line: line))
+        }
         let duplicates = try await connection.query("""
             SELECT r.line, first.line, r.email IS NOT NULL AS by_email, coalesce(r.email, r.name)
             FROM import_row r

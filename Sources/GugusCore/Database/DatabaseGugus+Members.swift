@@ -3,9 +3,10 @@ import Postgres
 
 extension DatabaseGugus {
     public func addMember(_ input: NewMember) async throws -> Member {
-        let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        let position = input.position.trimmingCharacters(in: .whitespacesAndNewlines)
-        let institution = input.institution.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Spaced as the roster import spaces them, so that both find the same person again.
+        let name = input.name.collapsingWhitespace
+        let position = input.position.collapsingWhitespace
+        let institution = input.institution.collapsingWhitespace
         var problems: [GugusError.FieldError] = []
         if name.isEmpty { problems.append(.required("name", id: "nama", en: "the name")) }
         if position.isEmpty { problems.append(.required("position", id: "jabatan", en: "the position (jabatan)")) }
@@ -79,7 +80,8 @@ extension DatabaseGugus {
             }
             let taskForce = try await Self.taskForce(.id(member.taskForceId), on: connection)
             try caller.requireWrite(to: taskForce)
-            if let until = member.validUntil {
+            // A term that runs past the date (a roster's planned end) may be cut short.
+            if let until = member.validUntil, until <= date {
                 throw GugusError.conflict(Localized(
                     id: "keanggotaan \(id) (\(member.name)) sudah berakhir pada \(until)",
                     en: "membership \(id) (\(member.name)) already ended on \(until)"))
@@ -173,8 +175,9 @@ extension DatabaseGugus {
     }
 
     /// The person by e-mail, else by name among this task force's members of the same
-    /// institution (the roster's matching rule); created when new. Contact details given
-    /// now fill in what was missing.
+    /// institution (the roster's matching rule: someone registered without an e-mail is
+    /// found again when one is given now); created when new. Contact details given now fill
+    /// in what was missing.
     static func person(
         name: String, email: EmailAddress?, phone: PhoneNumber?, language: Language?,
         institutionID: Int64, taskForceID: Int64, on connection: PostgresConnection
@@ -182,17 +185,19 @@ extension DatabaseGugus {
         var existing: Int64?
         if let email {
             existing = try await connection.query("SELECT id FROM person WHERE lower(email) = \(email.normalized)").single()?.decode(Int64.self)
-        } else {
+        }
+        if existing == nil {
             existing = try await connection.query("""
                 SELECT p.id FROM person p JOIN membership m ON m.person_id = p.id
                 WHERE m.task_force_id = \(taskForceID) AND m.institution_id = \(institutionID)
-                  AND lower(btrim(p.name)) = lower(btrim(\(name)))
+                  AND lower(btrim(p.name)) = lower(btrim(\(name))) AND (\(email?.address)::text IS NULL OR p.email IS NULL)
                 ORDER BY m.valid_from DESC LIMIT 1
                 """).single()?.decode(Int64.self)
         }
         if let existing {
             try await connection.execute("""
-                UPDATE person SET phone = coalesce(\(phone?.e164), phone), language = coalesce(\(language?.rawValue), language)
+                UPDATE person SET phone = coalesce(\(phone?.e164), phone), language = coalesce(\(language?.rawValue), language),
+                                  email = coalesce(email, \(email?.address))
                 WHERE id = \(existing)
                 """)
             return existing
@@ -201,6 +206,13 @@ extension DatabaseGugus {
             INSERT INTO person (name, email, phone, language) VALUES (\(name), \(email?.address), \(phone?.e164), \(language?.rawValue ?? "id"))
             RETURNING id
             """).single()!.decode(Int64.self)
+    }
+}
+
+extension String {
+    /// Trimmed, with every run of whitespace made one space.
+    var collapsingWhitespace: String {
+        split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
 

@@ -92,11 +92,10 @@ extension DatabaseGugus {
             SELECT code, name, level, parent_code, time_zone, zone_label, regencies, cities FROM region WHERE code = \(code)
             """).single()?.decode(as: Region.self)
         guard let found else {
-            throw GugusError(.notFound, Localized(
+            let message = Localized(
                 id: "tidak ada wilayah '\(code)'; lihat `gugus region list`",
-                en: "no region '\(code)'; see `gugus region list`"),
-                fieldErrors: [.init(field: "region", value: code, message: Localized(
-                    id: "tidak ada wilayah '\(code)'", en: "no region '\(code)'"))])
+                en: "no region '\(code)'; see `gugus region list`")
+            throw GugusError(.notFound, message, fieldErrors: [.init(field: "region", value: code, message: message)])
         }
         return found
     }

@@ -7,10 +7,10 @@ import Postgres
 /// LATERAL subquery on an index keyed by task force, so the cost follows the number of
 /// provinces asked about, not the size of the whole database.
 enum StatusQuery {
-    /// The status rows for the regions `condition` selects, as of `date` (or today in each
-    /// region's own zone).
-    static func rows(where condition: PostgresQuery, at date: CivilDate?, on connection: PostgresConnection) async throws -> [TaskForceStatus] {
-        let rows = try await connection.query(sql(where: condition, at: date))
+    /// The status rows for the regions `condition` selects, as of `date` (or the day `now`
+    /// falls on in each region's own zone).
+    static func rows(where condition: PostgresQuery, at date: CivilDate?, now: Date, on connection: PostgresConnection) async throws -> [TaskForceStatus] {
+        let rows = try await connection.query(sql(where: condition, at: date, now: now))
         return try rows.map { row in
             let state = try TaskForceState(rawValue: row.column("status").decode(String.self)) ?? .notFormed
             let decree: TaskForceStatus.DecreeInForce? = try row.column("decree_id").decode(Int64?.self).map { id in
@@ -50,13 +50,14 @@ enum StatusQuery {
         }
     }
 
-    /// The SQL itself, also run by `make bench` under pgbench for comparison.
-    static func sql(where condition: PostgresQuery, at date: CivilDate?) -> PostgresQuery {
+    /// The SQL itself, also run by `make bench` under pgbench for comparison. `now` is the
+    /// caller's clock (the database's when nil), so that "today" and "held" agree with it.
+    static func sql(where condition: PostgresQuery, at date: CivilDate?, now: Date? = nil) -> PostgresQuery {
         """
         SELECT r.code AS region_code, r.name AS region_name, r.zone_label, t.id AS task_force_id, t.name AS task_force_name,
                day.as_of,
                CASE
-                   WHEN d.id IS NOT NULL AND d.last_day IS NOT NULL AND d.last_day - day.as_of < \(TaskForceState.expiringWithinDays) THEN 'expiring'
+                   WHEN d.id IS NOT NULL AND d.last_day IS NOT NULL AND d.last_day - day.as_of <= \(TaskForceState.expiringWithinDays) THEN 'expiring'
                    WHEN d.id IS NOT NULL THEN 'established'
                    WHEN EXISTS (SELECT 1 FROM decree e WHERE e.task_force_id = t.id AND e.amends_id IS NULL AND e.effective_from <= day.as_of) THEN 'lapsed'
                    ELSE 'not_formed'
@@ -71,9 +72,10 @@ enum StatusQuery {
                coalesce(rm.failed, 0) AS reminders_failed,
                a.last_activity
         FROM region r
+        CROSS JOIN (SELECT coalesce(\(now)::timestamptz, now()) AS now) clock
         LEFT JOIN task_force t ON t.region_code = r.code
         LEFT JOIN programme_period pp ON pp.id = t.period_id
-        CROSS JOIN LATERAL (SELECT coalesce(\(date)::date, (now() AT TIME ZONE r.time_zone)::date) AS as_of) day
+        CROSS JOIN LATERAL (SELECT coalesce(\(date)::date, (clock.now AT TIME ZONE r.time_zone)::date) AS as_of) day
         LEFT JOIN LATERAL (
             SELECT e.id, e.number, e.signed_on, e.effective_from, upper(e.in_force) - 1 AS last_day
             FROM decree e
@@ -85,11 +87,11 @@ enum StatusQuery {
                   WHERE task_force_id = t.id AND valid_from <= day.as_of AND (valid_until IS NULL OR valid_until >= day.as_of)
                   GROUP BY role) by_role) m ON true
         LEFT JOIN LATERAL (
-            SELECT count(*) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= now())) AS held,
-                   count(*) FILTER (WHERE o.status = 'scheduled' AND o.ends_at > now()) AS upcoming,
+            SELECT count(*) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= clock.now)) AS held,
+                   count(*) FILTER (WHERE o.status = 'scheduled' AND o.ends_at > clock.now) AS upcoming,
                    count(*) FILTER (WHERE o.status = 'cancelled') AS cancelled,
-                   sum(o.participants) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= now())) AS participants,
-                   sum(o.attended) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= now())) AS attended
+                   sum(o.participants) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= clock.now)) AS participants,
+                   sum(o.attended) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= clock.now)) AS attended
             FROM (SELECT os.status, os.ends_at,
                          (SELECT count(*) FROM participant p WHERE p.session_id = os.id AND p.registration IN ('invited', 'registered')) AS participants,
                          (SELECT count(*) FROM participant p WHERE p.session_id = os.id AND p.attended) AS attended
@@ -113,7 +115,7 @@ enum StatusQuery {
 extension DatabaseGugus {
     public func nationalStatus(at date: CivilDate?) async throws -> NationalStatus {
         try await read { connection in
-            let provinces = try await StatusQuery.rows(where: "r.level = 'province'", at: date, on: connection)
+            let provinces = try await StatusQuery.rows(where: "r.level = 'province'", at: date, now: clock(), on: connection)
             func count(_ state: TaskForceState) -> Int { provinces.filter { $0.status == state }.count }
             return NationalStatus(
                 asOf: date,
@@ -128,7 +130,7 @@ extension DatabaseGugus {
     public func regionStatus(code: String, at date: CivilDate?) async throws -> TaskForceStatus {
         try await read { connection in
             _ = try await Self.region(code, on: connection)
-            return try await StatusQuery.rows(where: "r.code = \(code)", at: date, on: connection)[0]
+            return try await StatusQuery.rows(where: "r.code = \(code)", at: date, now: clock(), on: connection)[0]
         }
     }
 }
