@@ -20,7 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-GUGUS_HOME=$home "$gugus" db local start >/dev/null
+GUGUS_HOME=$home "$gugus" db local start --throwaway >/dev/null
 GUGUS_TEST_DATABASE_URL=$(GUGUS_HOME=$home "$gugus" db local status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
 export GUGUS_TEST_DATABASE_URL
 # The test server's own database is the maintenance one; tests create theirs from it.

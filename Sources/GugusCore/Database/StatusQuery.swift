@@ -98,7 +98,11 @@ enum StatusQuery {
                   FROM outreach_session os
                   WHERE os.task_force_id = t.id
                     AND os.starts_at >= pp.starts_on::timestamp AT TIME ZONE r.time_zone
-                    AND os.starts_at < (pp.ends_on + 1)::timestamp AT TIME ZONE r.time_zone) o) s ON true
+                    -- The latest period goes on until a next one is set: work continues between
+                    -- a strategy's end and its successor's start.
+                    AND os.starts_at < coalesce(
+                        (SELECT min(np.starts_on) FROM programme_period np WHERE np.starts_on > pp.starts_on),
+                        'infinity'::date)::timestamp AT TIME ZONE r.time_zone) o) s ON true
         LEFT JOIN LATERAL (
             SELECT count(*) FILTER (WHERE rm.status = 'pending') AS pending,
                    count(*) FILTER (WHERE rm.status = 'sent') AS sent,

@@ -66,11 +66,12 @@ struct DatabaseCommand: AsyncParsableCommand {
         struct Start: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create (if needed) and start the local cluster, and migrate it.")
             @OptionGroup var options: GlobalOptions
+            @Flag(help: "A throwaway cluster for tests: no fsync. Never for data you want to keep.") var throwaway = false
 
             func run() async throws {
                 let output = options.output
                 try await refusing(output) {
-                    let cluster = LocalCluster(home: LocalCluster.defaultHome(), logger: options.quietLogger)
+                    let cluster = LocalCluster(home: LocalCluster.defaultHome(), durable: !throwaway, logger: options.quietLogger)
                     let configuration = try await cluster.start()
                     try await Migrator(configuration: configuration, logger: options.quietLogger).migrate()
                     try output.emit(ClusterRecord(cluster, state: try cluster.state())) {

@@ -22,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
                 try output.emit(StatusRecord(status)) { rendering.regionLines(status).joined(separator: "\n") }
             } else {
                 let status = try await gugus.nationalStatus(at: date)
-                try output.emit(status) { rendering.national(status) }
+                try output.emit(NationalRecord(status)) { rendering.national(status) }
             }
         }
     }
@@ -40,6 +40,24 @@ struct StatusRecord: Encodable {
     }
 
     enum Key: String, CodingKey { case id }
+}
+
+/// The national status with the `id` every JSON record carries (`national`), and each
+/// province's own `id` (its code).
+struct NationalRecord: Encodable {
+    var status: NationalStatus
+    init(_ status: NationalStatus) { self.status = status }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode("national", forKey: .id)
+        try container.encodeIfPresent(status.asOf, forKey: .asOf)
+        try container.encode(status.coverage, forKey: .coverage)
+        try container.encodeIfPresent(status.national.map(StatusRecord.init), forKey: .national)
+        try container.encode(status.provinces.map(StatusRecord.init), forKey: .provinces)
+    }
+
+    enum Key: String, CodingKey { case id, asOf = "as_of", coverage, national, provinces }
 }
 
 struct StatusRendering {
