@@ -143,6 +143,10 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "GugusTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GugusCoreTests", dependencies: ["GugusCore", "GugusTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GugusCLITests", dependencies: ["GugusCore", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GugusServerTests",
+            dependencies: ["GugusCore", "GugusTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "GugusSchedulerTests", dependencies: ["GugusScheduler", "GugusTestSupport"], swiftSettings: swiftSettings),
     ]
 )
