@@ -23,28 +23,30 @@ enum HTTPCoding {
     }
 
     /// The body as a JSON object, with path values (such as the task force) merged in.
+    ///
+    /// The merge goes through `JSONSerialization`, which keeps every number as it was written:
+    /// a round trip through `Double` would turn an id above 2^53 into another id.
     static func decode<Value: Decodable>(
-        _ type: Value.Type, from request: Request, context: GugusRequestContext, adding extra: [String: JSONValue] = [:]
+        _ type: Value.Type, from request: Request, context: GugusRequestContext, adding extra: [String: String] = [:]
     ) async throws -> Value {
         let buffer = try await request.body.collect(upTo: maxJSONBody)
-        var object: [String: JSONValue] = [:]
-        if buffer.readableBytes > 0 {
-            do {
-                guard case .object(let decoded) = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
-                    throw GugusError.invalid(field: "body", value: nil, Localized(
-                        id: "isi permintaan harus objek JSON", en: "the request body must be a JSON object"))
-                }
-                object = decoded
-            } catch let error as GugusError {
-                throw error
-            } catch {
-                throw GugusError.invalid(field: "body", value: nil, Localized(
-                    id: "isi permintaan bukan JSON yang valid", en: "the request body is not valid JSON"))
-            }
-        }
-        for (key, value) in extra { object[key] = value }
+        var data = buffer.readableBytes > 0 ? Data(buffer.readableBytesView) : Data("{}".utf8)
+        let parsed: Any
         do {
-            let data = try JSONEncoder().encode(JSONValue.object(object))
+            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw GugusError.invalid(field: "body", value: nil, Localized(
+                id: "isi permintaan bukan JSON yang valid", en: "the request body is not valid JSON"))
+        }
+        guard var object = parsed as? [String: Any] else {
+            throw GugusError.invalid(field: "body", value: nil, Localized(
+                id: "isi permintaan harus objek JSON", en: "the request body must be a JSON object"))
+        }
+        if !extra.isEmpty {
+            for (key, value) in extra { object[key] = value }
+            data = try JSONSerialization.data(withJSONObject: object)
+        }
+        do {
             return try GugusJSON.decoder().decode(Value.self, from: data)
         } catch let error as GugusError {
             throw error

@@ -89,7 +89,9 @@ struct ProblemMiddleware: RouterMiddleware {
             let message = error.status == .notFound
                 ? Localized(id: "tidak ada alamat ini di API; lihat /openapi.yaml", en: "no such path in the API; see /openapi.yaml")
                 : error.status == .contentTooLarge
-                ? Localized(id: "isi permintaan terlalu besar (paling besar 20 MB)", en: "the request body is too large (20 MB at most)")
+                ? Localized(
+                    id: "isi permintaan terlalu besar (paling besar 1 MB untuk JSON, 20 MB untuk berkas CSV)",
+                    en: "the request body is too large (1 MB at most for JSON, 20 MB for a CSV file)")
                 : Localized(verbatim: error.status.reasonPhrase)
             return (Problem(GugusError(kind, message), status: error.status, language: context.language), error.status)
         case is CancellationError:

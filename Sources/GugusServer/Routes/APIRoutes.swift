@@ -51,7 +51,7 @@ struct APIRoutes {
         }
         group.post("taskforces/:id/decrees") { request, context in
             let input = try await HTTPCoding.decode(
-                NewDecree.self, from: request, context: context, adding: ["task_force": .string(try context.taskForce().description)])
+                NewDecree.self, from: request, context: context, adding: ["task_force": try context.taskForce().description])
             return try HTTPCoding.json(try await gugus(context).addDecree(input), status: .created)
         }
         group.get("taskforces/:id/members") { request, context in
@@ -60,7 +60,7 @@ struct APIRoutes {
         }
         group.post("taskforces/:id/members") { request, context in
             let input = try await HTTPCoding.decode(
-                NewMember.self, from: request, context: context, adding: ["task_force": .string(try context.taskForce().description)])
+                NewMember.self, from: request, context: context, adding: ["task_force": try context.taskForce().description])
             return try HTTPCoding.json(try await gugus(context).addMember(input), status: .created)
         }
         group.post("taskforces/:id/members/import") { request, context in

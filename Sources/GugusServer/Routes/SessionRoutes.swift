@@ -12,7 +12,7 @@ extension APIRoutes {
         }
         group.post("taskforces/:id/sessions") { request, context in
             let input = try await HTTPCoding.decode(
-                NewSession.self, from: request, context: context, adding: ["task_force": .string(try context.taskForce().description)])
+                NewSession.self, from: request, context: context, adding: ["task_force": try context.taskForce().description])
             return try HTTPCoding.json(try await gugus(context).scheduleSession(input), status: .created)
         }
         group.get("sessions/:id") { _, context in
@@ -37,6 +37,9 @@ extension APIRoutes {
         }
         group.post("sessions/:id/participants") { request, context in
             struct Body: Decodable { var role: Participant.Role? }
+            // The body is read twice below, and a live request streams it only once.
+            var request = request
+            _ = try await request.collectBody(upTo: HTTPCoding.maxJSONBody)
             let invitation = try await HTTPCoding.decode(Invitation.self, from: request, context: context)
             let role = try await HTTPCoding.decode(Body.self, from: request, context: context).role ?? .attendee
             return try HTTPCoding.json(try await gugus(context).invite(sessionID: try context.id(), invitation, role: role), status: .created)
