@@ -27,6 +27,12 @@ test:
 	@scripts/install-deps.sh test
 	$(SWIFT) build --build-tests
 	scripts/with-test-cluster.sh .build/debug/gugus $(SWIFT) test --skip-build
+	scripts/fuzz.sh --quick .build/debug/gugus
+
+fuzz:
+	@scripts/install-deps.sh test
+	$(SWIFT) build --product gugus
+	scripts/fuzz.sh .build/debug/gugus
 
 bench:
 	@scripts/install-deps.sh bench

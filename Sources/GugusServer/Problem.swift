@@ -1,5 +1,6 @@
 import Foundation
 import GugusCore
+import HTTPTypes
 import Hummingbird
 import Logging
 import Postgres
@@ -50,11 +51,17 @@ struct ProblemMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.language = Language(tag: request.headers[.acceptLanguage])
+        var response: Response
         do {
-            return try await next(request, context)
+            response = try await next(request, context)
         } catch {
-            return Self.response(for: error, context: context)
+            response = Self.response(for: error, context: context)
         }
+        // The id in the server's log lines for this request, for a client to quote.
+        if let requestID = HTTPField.Name("X-Request-ID") {
+            response.headers[requestID] = context.id
+        }
+        return response
     }
 
     static func response(for error: any Error, context: Context) -> Response {

@@ -77,6 +77,13 @@ struct GlobalOptions: ParsableArguments {
         return configuration
     }
 
+    /// A connection that must not go through a transaction pooler (session advisory locks for
+    /// migrations, LISTEN for schedulers): `GUGUS_DIRECT_DATABASE_URL`, else `database`.
+    func directDatabase(or database: PostgresConfiguration) throws -> PostgresConfiguration {
+        guard let url = environment["GUGUS_DIRECT_DATABASE_URL"], !url.isEmpty else { return database }
+        return try PostgresConfiguration.url(url)
+    }
+
     var quietLogger: Logger {
         var logger = Logger(label: "gugus")
         logger.logLevel = environment["GUGUS_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning

@@ -10,9 +10,10 @@ enum ConstraintMessages {
     static func translate(_ error: PostgresError, logger: Logger) -> GugusError {
         if error.isConnectionFailure {
             logger.warning("database unavailable: \(error)")
+            // The cause (a host, a socket path) goes to the log, not to the client.
             return GugusError(.unavailable, Localized(
-                id: "basis data tidak dapat dihubungi saat ini; coba lagi sebentar lagi (\(error.message))",
-                en: "the database cannot be reached right now; try again shortly (\(error.message))"))
+                id: "basis data tidak dapat dihubungi saat ini; coba lagi sebentar lagi",
+                en: "the database cannot be reached right now; try again shortly"))
         }
         if let constraint = error.constraint, let message = messages[constraint] {
             let kind: GugusError.Kind = error.isUniqueViolation() || error.isExclusionViolation() ? .conflict : .invalid

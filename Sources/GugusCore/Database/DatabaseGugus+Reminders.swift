@@ -134,34 +134,44 @@ extension DatabaseGugus {
     }
 
     static func checkShape(_ input: NewReminderRule) throws(GugusError) {
+        func refuse(_ field: String, _ value: String?, id: String, en: String) -> GugusError {
+            GugusError.invalid(field: field, value: value, Localized(id: id, en: en))
+        }
         switch input.kind {
-        case .session where input.offset == nil:
-            throw GugusError.invalid(field: "offset", value: nil, Localized(
-                id: "pengingat sesi perlu --offset, misalnya 1d atau 2h", en: "a session reminder needs --offset, such as 1d or 2h"))
-        case .decreeExpiry where (input.daysBefore ?? 0) < 1:
-            throw GugusError.invalid(field: "days_before", value: input.daysBefore.map(String.init), Localized(
-                id: "aturan masa berlaku SK perlu --days-before N (N ≥ 1)", en: "a decree rule needs --days-before N (N ≥ 1)"))
-        case .noTaskForce where (input.repeatDays ?? 0) < 1:
-            throw GugusError.invalid(field: "repeat_days", value: input.repeatDays.map(String.init), Localized(
-                id: "aturan provinsi tanpa GTD perlu --every, misalnya 30d", en: "a no-GTD rule needs --every, such as 30d"))
-        case .decreeExpiry, .noTaskForce:
-            if input.sessionId != nil {
-                throw GugusError.invalid(field: "session", value: input.sessionId.map(String.init), Localized(
-                    id: "aturan kepatuhan tidak berlaku untuk satu sesi", en: "a compliance rule does not apply to one session"))
-            }
-            if input.kind == .noTaskForce && input.taskForce != nil {
-                throw GugusError.invalid(field: "taskforce", value: input.taskForce?.description, Localized(
-                    id: "aturan provinsi tanpa GTD berlaku nasional; hapus --taskforce", en: "a no-GTD rule is national; drop --taskforce"))
-            }
         case .session:
-            break
+            guard input.offset != nil else {
+                throw refuse("offset", nil, id: "pengingat sesi perlu offset, misalnya 1d atau 2h", en: "a session reminder needs an offset, such as 1d or 2h")
+            }
+        case .decreeExpiry:
+            guard let days = input.daysBefore, (1...3650).contains(days) else {
+                throw refuse("days_before", input.daysBefore.map(String.init),
+                             id: "aturan masa berlaku SK perlu days_before antara 1 dan 3650", en: "a decree rule needs days_before from 1 to 3650")
+            }
+        case .noTaskForce:
+            guard let days = input.repeatDays, (1...3650).contains(days) else {
+                throw refuse("repeat_days", input.repeatDays.map(String.init),
+                             id: "aturan provinsi tanpa GTD perlu pengulangan 1 sampai 3650 hari (--every 30d)",
+                             en: "a no-GTD rule needs a repeat of 1 to 3650 days (--every 30d)")
+            }
+        }
+        // A value that belongs to another kind of rule is a mistake, not something to ignore.
+        if input.kind != .session, let offset = input.offset {
+            throw refuse("offset", offset.description, id: "offset hanya untuk pengingat sesi", en: "offset is for session reminders only")
+        }
+        if input.kind != .decreeExpiry, let days = input.daysBefore {
+            throw refuse("days_before", String(days), id: "days_before hanya untuk aturan masa berlaku SK", en: "days_before is for decree rules only")
+        }
+        if input.kind != .noTaskForce, let days = input.repeatDays {
+            throw refuse("repeat_days", String(days), id: "repeat_days hanya untuk aturan provinsi tanpa GTD", en: "repeat_days is for no-GTD rules only")
+        }
+        if input.kind != .session, let session = input.sessionId {
+            throw refuse("session_id", String(session), id: "aturan kepatuhan tidak berlaku untuk satu sesi", en: "a compliance rule does not apply to one session")
+        }
+        if input.kind == .noTaskForce, let taskForce = input.taskForce {
+            throw refuse("task_force", taskForce.description, id: "aturan provinsi tanpa GTD berlaku nasional; hapus task_force", en: "a no-GTD rule is national; drop task_force")
         }
         if input.taskForce != nil && input.sessionId != nil {
-            throw GugusError.invalid(field: "session", value: input.sessionId.map(String.init), Localized(
-                id: "pilih --taskforce atau --session, bukan keduanya", en: "give --taskforce or --session, not both"))
-        }
-        if input.channel == .webhook && input.webhookUrl == nil && ProcessInfo.processInfo.environment["GUGUS_WEBHOOK_URL"] == nil {
-            // Not an error: the scheduler's GUGUS_WEBHOOK_URL may be set where it runs.
+            throw refuse("session_id", input.sessionId.map(String.init), id: "pilih task_force atau session_id, bukan keduanya", en: "give task_force or session_id, not both")
         }
     }
 }

@@ -34,8 +34,19 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.init(year: year, month: month, day: day)
     }
 
+    /// The years a user may type: the programme's records, with room on both sides. Anything
+    /// outside is a typo (and year 9999 would overflow date arithmetic).
+    public static let acceptedYears = 1900...2999
+
     /// Parses a user's date, or says which value was wrong and what form is expected.
     public static func parse(_ text: String, field: String) throws(GugusError) -> CivilDate {
+        if let date = CivilDate(text), !acceptedYears.contains(date.year) {
+            throw GugusError.invalid(
+                field: field, value: text,
+                Localized(
+                    id: "tahun \(date.year) di luar jangkauan untuk \(field); gunakan tahun 1900 sampai 2999",
+                    en: "the year \(date.year) is out of range for \(field); use a year from 1900 to 2999"))
+        }
         guard let date = CivilDate(text) else {
             throw GugusError.invalid(
                 field: field, value: text,
@@ -58,10 +69,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         // Accept a timestamp's date part too (`2025-05-06T00:00:00Z`), as JSON often carries one.
-        guard let date = CivilDate(String(text.prefix(10))) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a date (YYYY-MM-DD)")
-        }
-        self = date
+        let field = decoder.codingPath.last.map { GugusJSON.snakeCase($0.stringValue) } ?? "date"
+        self = try CivilDate.parse(String(text.prefix(10)), field: field)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -92,7 +101,11 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        // The algorithm always yields a real calendar date, so no check can fail here (a
+        // year past 9999 is representable, only not typeable).
+        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        self.month = m
+        self.day = d
     }
 
     public func adding(days: Int) -> CivilDate {

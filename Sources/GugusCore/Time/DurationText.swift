@@ -10,6 +10,9 @@ public struct DurationText: Sendable, Hashable, Comparable, Codable, CustomStrin
     /// Always positive and a whole number of minutes.
     public let seconds: Int
 
+    /// The longest span accepted from users: 52 weeks.
+    public static let longest = 52 * 7 * 86_400
+
     /// A stored length (say, from the database); nil unless positive and in whole minutes,
     /// so that every value has a written form.
     public init?(seconds: Int) {
@@ -57,6 +60,12 @@ public struct DurationText: Sendable, Hashable, Comparable, Codable, CustomStrin
         guard total > 0 else {
             throw Self.invalid(text, field: field, reason: Localized(
                 id: "harus lebih dari nol", en: "it must be longer than zero"))
+        }
+        // Nothing Gugus plans (a session, a reminder's lead, a catch-up window) spans more
+        // than a year; a longer value is a typo, and would overflow date arithmetic.
+        guard total <= Self.longest else {
+            throw Self.invalid(text, field: field, reason: Localized(
+                id: "terlalu panjang; paling lama 52w (satu tahun)", en: "it is too long; the longest is 52w (a year)"))
         }
         self.seconds = total
     }

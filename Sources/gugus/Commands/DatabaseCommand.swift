@@ -17,7 +17,8 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             let output = options.output
             try await refusing(output) {
-                let migrator = Migrator(configuration: try await options.database(migrateLocal: false), logger: options.quietLogger)
+                let database = try await options.database(migrateLocal: false)
+                let migrator = Migrator(configuration: try options.directDatabase(or: database), logger: options.quietLogger)
                 let applied = try await migrator.migrate()
                 try output.emit(applied.map { ["id": $0, "name": $0] }) {
                     applied.isEmpty

@@ -32,7 +32,8 @@ struct SchedulerCommand: AsyncParsableCommand {
                 if let catchup { configuration.catchUp = try DurationText(parsing: catchup, field: "catchup") }
                 let database = try await options.database()
                 let pool = PostgresPool(configuration: database, options: .init(maxConnections: 4), logger: logger)
-                let dispatcher = try ReminderDispatcher(pool: pool, listenConfiguration: database, configuration: configuration, logger: logger)
+                let dispatcher = try ReminderDispatcher(
+                    pool: pool, listenConfiguration: try options.directDatabase(or: database), configuration: configuration, logger: logger)
                 if once {
                     let summary = try await dispatcher.runOnce()
                     await pool.close()

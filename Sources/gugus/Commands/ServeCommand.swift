@@ -28,7 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await refusing(output) {
             ServerMetrics.bootstrapMetrics()
             let database = try await options.database(migrateLocal: false)
-            let applied = try await Migrator(configuration: database, logger: logger).migrate()
+            let direct = try options.directDatabase(or: database)
+            let applied = try await Migrator(configuration: direct, logger: logger).migrate()
             if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
             // A statement that runs this long is cut off: a request cannot hold a connection forever.
             var serving = database
@@ -37,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
             var services: [any Service] = []
             if !noScheduler {
                 let configuration = try SchedulerConfiguration.fromEnvironment(environment)
-                services.append(try ReminderDispatcher(pool: pool, listenConfiguration: database, configuration: configuration, logger: logger))
+                services.append(try ReminderDispatcher(pool: pool, listenConfiguration: direct, configuration: configuration, logger: logger))
             }
             logger.info("serving on http://\(settings.host):\(settings.port)", metadata: ["database": "\(database)", "scheduler": "\(!noScheduler)"])
             try await runServer(settings: settings, pool: pool, services: services, logger: logger)
