@@ -71,7 +71,12 @@ final class ConnectionThread: @unchecked Sendable {
             case .isolated(let job):
                 job.runSynchronously(on: serialExecutor.asUnownedSerialExecutor())
             case .task(let job):
-                job.runSynchronously(on: taskExecutor.asUnownedTaskExecutor())
+                // This thread runs one job at a time and every job of the connection's actor
+                // runs here, so a task's job may run isolated to the actor: the task's calls
+                // to the actor then run inline instead of going through the queue and back.
+                job.runSynchronously(
+                    isolatedTo: serialExecutor.asUnownedSerialExecutor(),
+                    taskExecutor: taskExecutor.asUnownedTaskExecutor())
             }
         }
         // Break the reference cycle with the faces once the thread is done.

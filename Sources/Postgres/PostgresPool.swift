@@ -71,23 +71,49 @@ public final class PostgresPool: Service, Sendable {
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
     ///
     /// While `body` runs, the task prefers the connection's own thread, so the queries it
-    /// awaits do not hop between threads.
+    /// awaits do not hop between threads. The checks before and after `body` run there too:
+    /// on that thread, asking the connection's actor costs no hop, where from the caller's
+    /// thread each check would cost two.
     public func withConnection<Result: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let connection = try await checkout()
-        let result: Result
-        do {
-            result = try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
-                try await body(connection)
+        let deadline = ContinuousClock.now + options.checkoutTimeout
+        while true {
+            let connection = try await lease(until: deadline)
+            let loan: Loan<Result>
+            do {
+                loan = try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
+                    guard await connection.isReusable() else { return .broken }
+                    let result = try await body(connection)
+                    return .returned(result, reusable: await connection.canReturnToPool())
+                }
+            } catch {
+                await checkin(connection)
+                throw error
             }
-        } catch {
-            await checkin(connection)
-            throw error
+            switch loan {
+            case .broken:
+                logger.debug("replacing a broken idle connection")
+                await connection.close()
+                releaseSlot()
+            case .returned(let result, let reusable):
+                if reusable {
+                    await putBack(connection)
+                } else {
+                    await connection.close()
+                    releaseSlot()
+                }
+                return result
+            }
         }
-        await checkin(connection)
-        return result
+    }
+
+    /// How a loan ended: the connection was found broken before `body` ran, or `body`
+    /// returned and the connection can (or cannot) be lent again.
+    private enum Loan<Result: Sendable>: Sendable {
+        case broken
+        case returned(Result, reusable: Bool)
     }
 
     /// Runs `body` in a transaction on a pooled connection.
@@ -118,19 +144,25 @@ public final class PostgresPool: Service, Sendable {
     func checkout() async throws -> PostgresConnection {
         let deadline = ContinuousClock.now + options.checkoutTimeout
         while true {
-            switch try await acquire(until: deadline) {
-            case .connection(let connection):
-                if await connection.isReusable() { return connection }
-                logger.debug("replacing a broken idle connection")
-                await connection.close()
+            let connection = try await lease(until: deadline)
+            if await connection.isReusable() { return connection }
+            logger.debug("replacing a broken idle connection")
+            await connection.close()
+            releaseSlot()
+        }
+    }
+
+    /// An idle connection, not yet checked, or a new one in a free slot.
+    private func lease(until deadline: ContinuousClock.Instant) async throws -> PostgresConnection {
+        switch try await acquire(until: deadline) {
+        case .connection(let connection):
+            return connection
+        case .slot:
+            do {
+                return try await PostgresConnection.connect(configuration, logger: logger)
+            } catch {
                 releaseSlot()
-            case .slot:
-                do {
-                    return try await PostgresConnection.connect(configuration, logger: logger)
-                } catch {
-                    releaseSlot()
-                    throw error
-                }
+                throw error
             }
         }
     }
@@ -141,6 +173,11 @@ public final class PostgresPool: Service, Sendable {
             releaseSlot()
             return
         }
+        await putBack(connection)
+    }
+
+    /// Hands a checked connection to the first waiter, or back to the idle list.
+    private func putBack(_ connection: PostgresConnection) async {
         let outcome: (CheckedContinuation<Lease, any Error>?, close: Bool) = state.withLock { state in
             if state.closed {
                 state.open -= 1

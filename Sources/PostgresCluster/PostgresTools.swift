@@ -118,8 +118,17 @@ enum Subprocess {
         let argv = (program.hasPrefix("/") ? [program] : ["/usr/bin/env", program]) + arguments
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
+        // The child starts with no signals blocked: Swift's threads block some (SIGINT, SIGTERM),
+        // and a pg_ctl or postmaster inheriting that mask would ignore a stop request.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, cArguments, environ)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, cArguments, environ)
         guard result == 0 else {
             throw ClusterError("cannot run \(program): \(String(cString: strerror(result)))")
         }

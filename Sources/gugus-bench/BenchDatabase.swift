@@ -20,7 +20,7 @@ struct BenchDatabase: Sendable {
 
     /// What the report says about where the figures come from.
     var description: String {
-        cluster == nil ? "the server at DATABASE_URL" : "a throwaway local cluster, fsync off"
+        cluster == nil ? "the server from --database-url or DATABASE_URL" : "a throwaway local cluster, fsync off"
     }
 
     /// Opens the user's database, or starts a throwaway cluster when `url` is nil.
@@ -28,10 +28,14 @@ struct BenchDatabase: Sendable {
         let workspace = try makeWorkspace()
         if let url {
             do {
-                return BenchDatabase(configuration: try PostgresConfiguration.url(url), connectionString: url, workspace: workspace, cluster: nil)
+                let configuration = try PostgresConfiguration.url(url)
+                // Fail now, with a word on where the URL came from, rather than mid-section.
+                let connection = try await PostgresConnection.connect(configuration)
+                await connection.close()
+                return BenchDatabase(configuration: configuration, connectionString: url, workspace: workspace, cluster: nil)
             } catch {
                 try? FileManager.default.removeItem(at: workspace)
-                throw error
+                throw BenchError("cannot use the database from --database-url or DATABASE_URL: \(error)\nfix the URL, or unset DATABASE_URL to measure against a throwaway cluster")
             }
         }
         // Short names: the socket path must fit in a unix socket address.

@@ -102,8 +102,13 @@ struct BenchReport: Codable, Sendable {
             lines.append("")
             lines.append("\(section.name): \(section.summary)")
             for note in section.notes { lines.append("  \(note)") }
-            lines.append("")
-            lines.append(contentsOf: Self.table(section.figures).map { "  " + $0 })
+            // One table per unit, so each column compares like with like.
+            var units: [String] = []
+            for figure in section.figures where !units.contains(figure.unit) { units.append(figure.unit) }
+            for unit in units {
+                lines.append("")
+                lines.append(contentsOf: Self.table(section.figures.filter { $0.unit == unit }).map { "  " + $0 })
+            }
         }
         if sections.contains(where: { $0.figures.contains(where: \.isHeadline) }) {
             lines.append("")
@@ -115,9 +120,11 @@ struct BenchReport: Codable, Sendable {
     }
 
     private static func table(_ figures: [Figure]) -> [String] {
-        let header = ["figure", "conditions", "ours", "reference", "ratio", "target"]
+        let unit = figures.first?.unit ?? ""
+        let hasTarget = figures.contains { $0.target != nil }
+        var header = ["figure", "conditions", "ours, \(unit)", "reference", "", "ratio"]
+        if hasTarget { header.append("target") }
         let rows = figures.map { figure -> [String] in
-            let reference = figure.reference.map { "\(number($0.value)) \(figure.unit) (\($0.name))" } ?? "—"
             let ratio = figure.ratio.map { String(format: "%.2f×", $0) } ?? "—"
             let target: String
             switch (figure.target, figure.meetsTarget) {
@@ -126,15 +133,17 @@ struct BenchReport: Codable, Sendable {
             case (let goal?, nil): target = String(format: "≥ %.2f×", goal)
             case (nil, _): target = ""
             }
-            return [
-                (figure.isHeadline ? "* " : "  ") + figure.name, figure.detail,
-                "\(number(figure.value)) \(figure.unit)", reference, ratio, target,
+            var row = [
+                (figure.isHeadline ? "* " : "  ") + figure.name, figure.detail, number(figure.value),
+                figure.reference.map { number($0.value) } ?? "—", figure.reference?.name ?? "", ratio,
             ]
+            if hasTarget { row.append(target) }
+            return row
         }
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         // Numbers read best right-aligned; words left-aligned.
-        let rightAligned: Set<Int> = [2, 4]
+        let rightAligned: Set<Int> = [2, 3, 5]
         return all.map { row in
             row.indices.map { column in
                 let cell = row[column]
@@ -146,8 +155,9 @@ struct BenchReport: Codable, Sendable {
         }
     }
 
-    /// Thousands separated by a thin space, whole numbers: `12 345`.
+    /// Whole numbers with thousands apart (`12 345`); small ones with a decimal (`4.7`).
     static func number(_ value: Double) -> String {
+        if abs(value) < 100 { return String(format: "%.1f", value) }
         let digits = String(Int(value.rounded()))
         var grouped = ""
         for (offset, character) in digits.reversed().enumerated() {

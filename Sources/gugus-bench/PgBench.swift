@@ -33,20 +33,29 @@ struct PgBench: Sendable {
         var commandSummary: String { "pgbench -M extended -c \(clients) -j \(threads)" }
     }
 
+    /// What one run measured.
+    struct Run: Sendable {
+        /// Transactions per second, excluding the time spent connecting.
+        var transactionsPerSecond: Double
+        /// pgbench's own CPU time (user + system) per transaction: the client's cost.
+        var cpuPerTransaction: Duration
+    }
+
     /// Runs `script` for `seconds` with the extended protocol (one Parse/Bind/Execute per
-    /// statement, as `PQexecParams` sends) and returns pgbench's transactions per second,
-    /// excluding the time spent connecting.
-    func transactionsPerSecond(script: URL, load: Load, seconds: Int, connection: String) async throws -> Double {
+    /// statement, as `PQexecParams` sends).
+    func run(script: URL, load: Load, seconds: Int, connection: String) async throws -> Run {
         let arguments = [
             "--no-vacuum", "--protocol=extended",
             "--client=\(load.clients)", "--jobs=\(load.threads)", "--time=\(seconds)",
             "--file=\(script.path)", connection,
         ]
-        let output = try await run(arguments)
-        guard let tps = Self.parseTransactionsPerSecond(output) else {
-            throw BenchError("pgbench printed no tps figure; its output was:\n\(output)")
+        let outcome = try await run(arguments, workspace: script.deletingLastPathComponent())
+        guard let tps = Self.parseTransactionsPerSecond(outcome.output),
+              let transactions = Self.parseTransactionCount(outcome.output), transactions > 0
+        else {
+            throw BenchError("pgbench printed no tps figure; its output was:\n\(outcome.output)")
         }
-        return tps
+        return Run(transactionsPerSecond: tps, cpuPerTransaction: outcome.cpuTime / transactions)
     }
 
     /// Reads `tps = 12345.678 (without initial connection time)`. pgbench 14 and later print
@@ -61,51 +70,20 @@ struct PgBench: Sendable {
         return Double(number)
     }
 
-    /// Runs pgbench to completion and returns what it printed. Cancelling the task stops it.
-    private func run(_ arguments: [String]) async throws -> String {
-        // Output goes to a file, not a pipe: nothing has to drain it while pgbench runs.
-        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-bench-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: capture.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: capture) }
-        let output = try FileHandle(forWritingTo: capture)
-        defer { try? output.close() }
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        let child = Child(process)
-        let status = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-                process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: BenchError("cannot run \(executable.path): \(error)"))
-                }
-            }
-        } onCancel: {
-            child.terminate()
-        }
-        try Task.checkCancellation()
-        let text = (try? String(contentsOf: capture, encoding: .utf8)) ?? ""
-        guard status == 0 else {
-            throw BenchError("pgbench failed (exit status \(status)):\n\(text.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
-        return text
+    /// Reads `number of transactions actually processed: 123456`.
+    static func parseTransactionCount(_ output: String) -> Int? {
+        let prefix = "number of transactions actually processed: "
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return nil }
+        return Int(line.dropFirst(prefix.count).prefix { $0.isNumber })
     }
 
-    /// Lets a cancellation handler, which runs on whatever thread cancels, stop the child.
-    private final class Child: @unchecked Sendable {
-        // Process is thread-safe for terminate(), which only sends a signal.
-        private let process: Process
-        init(_ process: Process) { self.process = process }
-
-        func terminate() {
-            if process.isRunning { process.terminate() }
+    /// Runs pgbench to completion. Cancelling the task stops it.
+    private func run(_ arguments: [String], workspace: URL) async throws -> ChildProcess.Outcome {
+        let capture = workspace.appendingPathComponent("pgbench.out")
+        let outcome = try await ChildProcess.run(executable, arguments, outputFile: capture)
+        guard outcome.status == 0 else {
+            throw BenchError("pgbench failed (exit status \(outcome.status)):\n\(outcome.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
+        return outcome
     }
 }

@@ -4,14 +4,32 @@ enum ResourceUsage {
     /// The most memory this process has held resident so far, in bytes: `ru_maxrss`, which
     /// Linux reports in KiB (macOS in bytes).
     static var peakResidentBytes: Int {
+        let usage = current()
+        #if os(Linux)
+        return Int(usage.ru_maxrss) * 1024
+        #else
+        return Int(usage.ru_maxrss)
+        #endif
+    }
+
+    /// User plus system CPU time this process has used so far, all threads together.
+    static var cpuTime: Duration { cpuTime(current()) }
+
+    static func cpuTime(_ usage: rusage) -> Duration {
+        func duration(_ time: timeval) -> Duration {
+            .seconds(Int64(time.tv_sec)) + .microseconds(Int64(time.tv_usec))
+        }
+        return duration(usage.ru_utime) + duration(usage.ru_stime)
+    }
+
+    private static func current() -> rusage {
         var usage = rusage()
         #if os(Linux)
         // Glibc's RUSAGE_SELF is an enum case; getrusage takes its raw value.
-        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
-        return Int(usage.ru_maxrss) * 1024
+        _ = getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         #else
-        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
-        return Int(usage.ru_maxrss)
+        _ = getrusage(RUSAGE_SELF, &usage)
         #endif
+        return usage
     }
 }

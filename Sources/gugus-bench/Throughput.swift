@@ -1,14 +1,20 @@
-/// Runs concurrent loops for a while and counts what they completed.
-enum Throughput {
+/// What concurrent loops achieved over a while.
+struct Throughput: Sendable {
+    /// Operations per second.
+    var rate: Double
+    /// This process's CPU time (all threads, user + system) per operation: what the client
+    /// side costs, which on a small machine is CPU the server does not get.
+    var cpuPerOperation: Duration
+
     /// Starts `workers` loops at once, each given its index and a shared deadline and
-    /// returning how many operations it completed, and returns operations per second over
-    /// the time until the last loop finished (so an operation in flight at the deadline
-    /// counts, and so does the time it took).
+    /// returning how many operations it completed. The rate is over the time until the last
+    /// loop finished, so an operation in flight at the deadline counts, and so does its time.
     static func measure(
         workers: Int, for duration: Duration,
         _ loop: @escaping @Sendable (_ worker: Int, _ deadline: ContinuousClock.Instant) async throws -> Int
-    ) async throws -> Double {
+    ) async throws -> Throughput {
         let clock = ContinuousClock()
+        let cpuAtStart = ResourceUsage.cpuTime
         let start = clock.now
         let deadline = start + duration
         let completed = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -18,12 +24,16 @@ enum Throughput {
             return try await group.reduce(0, +)
         }
         let elapsed = start.duration(to: clock.now)
+        let cpu = ResourceUsage.cpuTime - cpuAtStart
         try Task.checkCancellation()
-        return Double(completed) / elapsed.seconds
+        guard completed > 0 else { throw BenchError("no operation completed in \(duration)") }
+        return Throughput(rate: Double(completed) / elapsed.seconds, cpuPerOperation: cpu / completed)
     }
 }
 
 extension Duration {
+    var microseconds: Double { seconds * 1e6 }
+
     var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18

@@ -72,32 +72,42 @@ struct SelectSection: BenchSection {
 
         // Each round measures pgbench and then our variants for one client count before the
         // next, so a slow moment on this shared machine hits both sides of a ratio alike.
-        var pgbenchRates: [Int: [Double]] = [:]
-        var ourRates: [String: [Double]] = [:]
+        var pgbenchRuns: [Int: [PgBench.Run]] = [:]
+        var ourRuns: [String: [Throughput]] = [:]
         for round in 1 ... context.rounds {
             for group in Self.groups {
                 let load = PgBench.Load.fitting(clients: group.clients, cores: cores)
                 let roundLabel = context.rounds > 1 ? " (round \(round) of \(context.rounds))" : ""
                 context.progress.say("select: \(load.commandSummary) for \(seconds) s\(roundLabel)")
-                let tps = try await pgbench.transactionsPerSecond(script: script, load: load, seconds: seconds, connection: context.database.connectionString)
-                pgbenchRates[group.clients, default: []].append(tps)
+                let run = try await pgbench.run(script: script, load: load, seconds: seconds, connection: context.database.connectionString)
+                pgbenchRuns[group.clients, default: []].append(run)
                 for variant in group.variants {
                     context.progress.say("select: \(variant.name), \(variant.detail), for \(seconds) s\(roundLabel)")
-                    let rate = try await Self.measure(variant, clients: group.clients, context: context)
-                    ourRates[Self.key(variant), default: []].append(rate)
+                    let throughput = try await Self.measure(variant, clients: group.clients, context: context)
+                    ourRuns[Self.key(variant), default: []].append(throughput)
                 }
             }
         }
 
-        var figures: [Figure] = []
+        // Rates first, with their target; then what each costs in client CPU, which explains
+        // the rates and does not depend on how busy the machine was.
+        var rates: [Figure] = []
+        var costs: [Figure] = []
         for group in Self.groups {
             let load = PgBench.Load.fitting(clients: group.clients, cores: cores)
-            let reference = Figure.Reference(name: load.commandSummary, value: median(pgbenchRates[group.clients] ?? []))
+            let references = pgbenchRuns[group.clients] ?? []
+            let referenceRate = Figure.Reference(name: load.commandSummary, value: median(references.map(\.transactionsPerSecond)))
+            let referenceCost = Figure.Reference(name: load.commandSummary, value: median(references.map(\.cpuPerTransaction.microseconds)))
             for variant in group.variants {
-                figures.append(Figure(
+                let runs = ourRuns[Self.key(variant)] ?? []
+                rates.append(Figure(
                     name: variant.name, detail: variant.detail, unit: "queries/s",
-                    value: median(ourRates[Self.key(variant)] ?? []),
-                    reference: reference, target: Self.target, isHeadline: variant.isHeadline))
+                    value: median(runs.map(\.rate)),
+                    reference: referenceRate, target: Self.target, isHeadline: variant.isHeadline))
+                costs.append(Figure(
+                    name: variant.name, detail: variant.detail, unit: "µs client CPU/query",
+                    value: median(runs.map(\.cpuPerOperation.microseconds)), direction: .lowerIsBetter,
+                    reference: referenceCost))
             }
         }
         return SectionReport(
@@ -106,12 +116,13 @@ struct SelectSection: BenchSection {
                 "statement: SELECT balance FROM gugus_bench.account WHERE id = $1, id uniform in 1…\(BenchAccounts.rowCount) (\(BenchAccounts.rowCount) rows, primary key)",
                 "pgbench: the same statement from a script, -M extended (Parse/Bind/Execute each time, as PQexecParams), -j = min(clients, \(cores) cores)",
                 "ours: each query decodes its balance; checkout per query is the realistic pool figure, a held connection shows the checkout's cost",
+                "client CPU: user + system time of the client process (all its threads) per query; for the ratio, less is better",
             ],
-            figures: figures)
+            figures: rates + costs)
     }
 
     /// Warms the variant up, then measures it.
-    private static func measure(_ variant: Variant, clients: Int, context: BenchContext) async throws -> Double {
+    private static func measure(_ variant: Variant, clients: Int, context: BenchContext) async throws -> Throughput {
         let loop = try await variant.open(context.database.configuration)
         do {
             if context.warmup > .zero {
@@ -119,11 +130,11 @@ struct SelectSection: BenchSection {
                     try await loop.run(worker: worker, until: deadline)
                 }
             }
-            let rate = try await Throughput.measure(workers: clients, for: context.duration) { worker, deadline in
+            let throughput = try await Throughput.measure(workers: clients, for: context.duration) { worker, deadline in
                 try await loop.run(worker: worker, until: deadline)
             }
             await loop.close()
-            return rate
+            return throughput
         } catch {
             await loop.close()
             throw error

@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+
+/// Runs a program to completion, its output captured in a file, and stops it when the
+/// awaiting task is cancelled.
+///
+/// Built on `posix_spawn` rather than Foundation's `Process` for one reason: a child starts
+/// with the signal mask of the thread that spawned it, and the threads that run Swift tasks
+/// block nearly every signal. `Process` passes that mask on, so a pgbench spawned from a task
+/// never saw its own SIGALRM (`-T` ran forever) nor our SIGTERM. Here the child starts with
+/// nothing blocked and default signal actions.
+enum ChildProcess {
+    struct Outcome {
+        /// The exit status, or 128 + the signal that ended it.
+        var status: Int32
+        var output: String
+        /// User plus system CPU time the child used.
+        var cpuTime: Duration
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], outputFile: URL) async throws -> Outcome {
+        let child = Child(pid: try spawn(executable, arguments, outputFile: outputFile))
+        let (status, cpuTime) = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<(Int32, Duration), Never>) in
+                // waitpid blocks, so it waits on a thread of its own, not the cooperative pool.
+                Thread { continuation.resume(returning: child.waitForExit()) }.start()
+            }
+        } onCancel: {
+            child.terminate()
+        }
+        try Task.checkCancellation()
+        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        return Outcome(status: status, output: output, cpuTime: cpuTime)
+    }
+
+    private static func spawn(_ executable: URL, _ arguments: [String], outputFile: URL) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var nothingBlocked = sigset_t()
+        sigemptyset(&nothingBlocked)
+        posix_spawnattr_setsigmask(&attributes, &nothingBlocked)
+        // We handle SIGINT and SIGTERM ourselves; the child gets the default actions back.
+        var ours = sigset_t()
+        sigemptyset(&ours)
+        for signal in [SIGINT, SIGTERM, SIGALRM, SIGPIPE] { sigaddset(&ours, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &ours)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = [executable.path] + arguments
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable.path, &actions, &attributes, cArguments, environ)
+        guard result == 0 else {
+            throw BenchError("cannot run \(executable.path): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    /// A running child, which a cancellation handler on any thread may stop.
+    private final class Child: Sendable {
+        let pid: pid_t
+        /// Set once the child has exited, before it is reaped: after reaping, its pid may be
+        /// given to another process, which `terminate()` must not signal.
+        private let exited = Mutex(false)
+
+        init(pid: pid_t) { self.pid = pid }
+
+        /// Waits for the child to end; returns its status and the CPU time it used.
+        func waitForExit() -> (Int32, Duration) {
+            var info = siginfo_t()
+            // WNOWAIT: see that it exited, but keep the pid ours until it is marked so.
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+            exited.withLock { $0 = true }
+            var status: Int32 = 0
+            var usage = rusage()
+            while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+            // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
+            let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            return (exitStatus, ResourceUsage.cpuTime(usage))
+        }
+
+        func terminate() {
+            exited.withLock { exited in
+                if !exited { kill(pid, SIGTERM) }
+            }
+        }
+    }
+}
