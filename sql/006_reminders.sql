@@ -152,13 +152,17 @@ BEGIN
         recipient_name = EXCLUDED.recipient_name,
         recipient_email = EXCLUDED.recipient_email,
         recipient_language = EXCLUDED.recipient_language,
-        -- Pending, failed and skipped ones come back to pending. A sent or dead one is sent
-        -- again only when the session changed since, and the new time is still ahead.
+        -- Pending and failed ones are re-timed. A skipped one comes back only while its time
+        -- is still ahead (a re-invited guest, a session moved later), as a new one would: one
+        -- skipped as late or after the start stays skipped whatever else changes. A sent or
+        -- dead one is sent again only when the session changed since, and the new time is
+        -- still ahead.
         status = 'pending', attempts = 0, skip_reason = NULL, last_error = NULL,
         lease_until = NULL, leased_by = NULL, sent_at = NULL, updated_at = now()
-    WHERE (old.status IN ('pending', 'failed', 'skipped')
-           AND (old.due_at, old.planned_version, old.status, old.recipient_email, old.recipient_name)
-               IS DISTINCT FROM (EXCLUDED.due_at, EXCLUDED.planned_version, 'pending', EXCLUDED.recipient_email, EXCLUDED.recipient_name))
+    WHERE (old.status IN ('pending', 'failed')
+           AND (old.due_at, old.planned_version, old.recipient_email, old.recipient_name)
+               IS DISTINCT FROM (EXCLUDED.due_at, EXCLUDED.planned_version, EXCLUDED.recipient_email, EXCLUDED.recipient_name))
+       OR (old.status = 'skipped' AND EXCLUDED.due_at > now())
        OR (old.status IN ('sent', 'dead') AND old.planned_version IS DISTINCT FROM EXCLUDED.planned_version AND EXCLUDED.due_at > now());
     GET DIAGNOSTICS n = ROW_COUNT;
     changed := changed + n;

@@ -17,11 +17,14 @@ public struct SchedulerConfiguration: Sendable {
     public var logPath: String?
     /// The server's public address, for links in messages (`GUGUS_PUBLIC_URL`).
     public var publicURL: String?
-    /// Reminders claimed at once, how long a claim lasts without renewal, attempts before `dead`.
+    /// Reminders claimed at once, how long a claim lasts without renewal (`GUGUS_LEASE`, 30s:
+    /// a worker that dies holds its reminders this long before another takes them), attempts
+    /// before `dead` (`GUGUS_MAX_ATTEMPTS`, 5).
     public var batchSize: Int
     public var lease: Duration
     public var maxAttempts: Int
-    /// The first retry waits about this long; each later one twice as long, with jitter.
+    /// The first retry waits about this long (`GUGUS_RETRY_BASE`, 30s); each later one twice
+    /// as long, with jitter.
     public var retryBase: Duration
     /// A slow safety poll under the LISTEN/NOTIFY and due-time wake-ups.
     public var safetyPoll: Duration
@@ -68,9 +71,30 @@ public struct SchedulerConfiguration: Sendable {
             }
             configuration.maxAttempts = number
         }
-        if let base = value("GUGUS_RETRY_BASE") {
-            configuration.retryBase = .seconds(try DurationText(parsing: base, field: "GUGUS_RETRY_BASE").seconds)
+        if let base = value("GUGUS_RETRY_BASE") { configuration.retryBase = try span(base, field: "GUGUS_RETRY_BASE") }
+        if let lease = value("GUGUS_LEASE") {
+            configuration.lease = try span(lease, field: "GUGUS_LEASE")
+            guard configuration.lease >= .seconds(1) else {
+                throw GugusError.invalid(field: "GUGUS_LEASE", value: lease, Localized(
+                    id: "GUGUS_LEASE minimal 1s", en: "GUGUS_LEASE must be at least 1s"))
+            }
         }
         return configuration
+    }
+
+    /// A span for the tuning variables, which may be shorter than a minute (tests, fast
+    /// rescue): whole seconds (`5s`) or milliseconds (`500ms`), else a `DurationText`
+    /// (`1m`, `2h`).
+    static func span(_ text: String, field: String) throws(GugusError) -> Duration {
+        let written = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if written.hasSuffix("ms"), let amount = Int(written.dropLast(2)), amount > 0 { return .milliseconds(amount) }
+        if written.hasSuffix("s"), let amount = Int(written.dropLast()), amount > 0 { return .seconds(amount) }
+        do {
+            return .seconds(try DurationText(parsing: text, field: field).seconds)
+        } catch {
+            throw GugusError.invalid(field: field, value: text, Localized(
+                id: "'\(text)' bukan durasi yang valid untuk \(field); tulis misalnya 500ms, 5s, 1m atau 1h",
+                en: "'\(text)' is not a valid duration for \(field); write for example 500ms, 5s, 1m or 1h"))
+        }
     }
 }

@@ -122,7 +122,10 @@ public final class ReminderDispatcher: Service, Sendable {
     private func drainOnce() async throws -> Bool {
         let batch = try await queue.claim(limit: configuration.batchSize, lease: configuration.lease)
         guard !batch.isEmpty else { return false }
-        try await process(batch)
+        // The leases are kept from the claim on, not only while sending: composing a large
+        // batch on a busy machine can take longer than a short lease, and a lease that runs
+        // out before the first renewal lets another worker send the same reminders again.
+        try await keepingLeases(batch) { try await self.process(batch) }
         return batch.count == configuration.batchSize
     }
 
@@ -151,29 +154,42 @@ public final class ReminderDispatcher: Service, Sendable {
 
         for (channel, items) in byChannel {
             guard let sender = channels[channel] else { continue }
-            let results = try await deliverKeepingLeases(items.map(\.0)) {
-                await sender.deliver(items.map(\.1))
-            }
-            var sent: [ClaimedReminder] = []
-            for ((reminder, _), result) in zip(items, results) {
-                switch result {
-                case .success:
-                    sent.append(reminder)
-                    Timer(label: "gugus_reminder_lateness_seconds").recordNanoseconds(
-                        Int64(max(0, Date().timeIntervalSince(reminder.dueAt)) * 1e9))
-                case .failure(let error):
-                    try await queue.markFailed(reminder, error: error, maxAttempts: configuration.maxAttempts, retryBase: configuration.retryBase)
-                    if error.isPermanent || reminder.attempt >= configuration.maxAttempts {
-                        summary.dead += 1
-                        logger.error("reminder dead", metadata: ["reminder": "\(reminder.id)", "attempt": "\(reminder.attempt)", "error": "\(error)"])
-                    } else {
-                        summary.failed += 1
-                        logger.warning("reminder delivery failed; will retry", metadata: ["reminder": "\(reminder.id)", "attempt": "\(reminder.attempt)", "error": "\(error)"])
+            // Network channels send in slices, each recorded before the next starts: a worker
+            // that dies mid-batch leaves at most one slice delivered but unrecorded, to be
+            // sent again by the worker that takes over. The log channel writes at once.
+            let sliceSize = channel == .log ? items.count : max(1, configuration.concurrency * 2)
+            for sliceStart in stride(from: 0, to: items.count, by: sliceSize) {
+                let candidates = items[sliceStart..<min(sliceStart + sliceSize, items.count)]
+                // Only what is still this worker's goes: on a machine slow enough for a lease
+                // to run out, another worker has taken those reminders over.
+                let held = try await queue.renew(candidates.map(\.0.id), lease: configuration.lease)
+                let slice = candidates.filter { held.contains($0.0.id) }
+                if slice.count < candidates.count {
+                    logger.warning("leases passed to another worker before sending; not sending those", metadata: [
+                        "count": "\(candidates.count - slice.count)"])
+                }
+                let results = await sender.deliver(slice.map(\.1))
+                var sent: [ClaimedReminder] = []
+                for ((reminder, _), result) in zip(slice, results) {
+                    switch result {
+                    case .success:
+                        sent.append(reminder)
+                        Timer(label: "gugus_reminder_lateness_seconds").recordNanoseconds(
+                            Int64(max(0, Date().timeIntervalSince(reminder.dueAt)) * 1e9))
+                    case .failure(let error):
+                        try await queue.markFailed(reminder, error: error, maxAttempts: configuration.maxAttempts, retryBase: configuration.retryBase)
+                        if error.isPermanent || reminder.attempt >= configuration.maxAttempts {
+                            summary.dead += 1
+                            logger.error("reminder dead", metadata: ["reminder": "\(reminder.id)", "attempt": "\(reminder.attempt)", "error": "\(error)"])
+                        } else {
+                            summary.failed += 1
+                            logger.warning("reminder delivery failed; will retry", metadata: ["reminder": "\(reminder.id)", "attempt": "\(reminder.attempt)", "error": "\(error)"])
+                        }
                     }
                 }
+                summary.repeated += try await queue.markSent(sent)
+                summary.sent += sent.count
             }
-            summary.repeated += try await queue.markSent(sent)
-            summary.sent += sent.count
         }
         Counter(label: "gugus_reminders_processed_total", dimensions: [("outcome", "sent")]).increment(by: summary.sent)
         Counter(label: "gugus_reminders_processed_total", dimensions: [("outcome", "skipped")]).increment(by: summary.skipped)
@@ -189,13 +205,14 @@ public final class ReminderDispatcher: Service, Sendable {
         }
     }
 
-    /// Runs the deliveries while renewing their leases, so a slow receiver does not let
-    /// another worker take over reminders this one is still sending.
-    private func deliverKeepingLeases<Result: Sendable>(_ reminders: [ClaimedReminder], _ deliver: @escaping @Sendable () async -> Result) async throws -> Result {
+    /// Runs `body` (checking, composing, sending, recording) while renewing the batch's
+    /// leases, so a slow receiver does not let another worker take over reminders this one is
+    /// still sending.
+    private func keepingLeases<Result: Sendable>(_ reminders: [ClaimedReminder], _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
         let ids = reminders.map(\.id)
         let lease = configuration.lease
         return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { await deliver() }
+            group.addTask { try await body() }
             group.addTask { [queue] in
                 while true {
                     try await Task.sleep(for: lease / 3)

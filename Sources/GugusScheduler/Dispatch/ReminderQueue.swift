@@ -137,7 +137,10 @@ struct ReminderQueue: Sendable {
                 WHERE id = \(reminder.id) AND attempts = \(reminder.attempt) AND leased_by = \(worker) AND status IN ('pending', 'failed')
                 RETURNING id)
             INSERT INTO reminder_attempt (reminder_id, attempt, worker, outcome, detail)
-            VALUES (\(reminder.id), \(reminder.attempt), \(worker), \(dead ? "dead" : "failed"), \(error.description))
+            SELECT \(reminder.id), \(reminder.attempt), \(worker),
+                   CASE WHEN EXISTS (SELECT 1 FROM done) THEN \(dead ? "dead" : "failed") ELSE 'failed' END,
+                   -- A worker that lost its lease decides nothing about the reminder's fate any more.
+                   \(error.description) || CASE WHEN EXISTS (SELECT 1 FROM done) THEN '' ELSE ' (the lease had passed to another worker)' END
             """)
     }
 
@@ -155,13 +158,16 @@ struct ReminderQueue: Sendable {
             """)
     }
 
-    /// Keeps the leases of reminders still being delivered.
-    func renew(_ ids: [Int64], lease: Duration) async throws {
-        guard !ids.isEmpty else { return }
-        try await pool.execute("""
+    /// Keeps the leases of reminders still being delivered. Returns the ids still this
+    /// worker's: a reminder whose lease ran out and passed to another worker is not among them.
+    @discardableResult
+    func renew(_ ids: [Int64], lease: Duration) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try await pool.query("""
             UPDATE reminder SET lease_until = now() + make_interval(secs => \(Double(lease.components.seconds)))
-            WHERE id = ANY(\(ids)) AND leased_by = \(worker)
-            """)
+            WHERE id = ANY(\(ids)) AND leased_by = \(worker) AND status IN ('pending', 'failed')
+            RETURNING id
+            """).decode(Int64.self))
     }
 
     /// Seconds until the next reminder is due or a lease expires; nil when nothing waits.
