@@ -8,18 +8,26 @@ public struct ReminderMessage: Sendable, Hashable, Codable {
     public var subject: String
     public var text: String
 
-    /// Renders `template` (such as `session-reminder`) in `language` with `values`.
+    /// Every embedded template, parsed once: a worker renders thousands a second.
+    private static let parsed: [String: Result<MustacheTemplate, DeliveryError>] = Dictionary(
+        uniqueKeysWithValues: MessageTemplates.names.map { name in
+            (name, Result { () throws(DeliveryError) -> MustacheTemplate in
+                do {
+                    return try MustacheTemplate(string: MessageTemplates.text(named: name) ?? "")
+                } catch {
+                    throw DeliveryError("message template \(name) does not parse: \(error)", permanent: true)
+                }
+            })
+        })
+
+    /// Renders `template` (such as `session-reminder`) in `language` with `values`; a
+    /// language without its own template falls back to Indonesian.
     public static func render(_ template: String, language: Language, values: [String: String]) throws(DeliveryError) -> ReminderMessage {
         let name = "\(template).\(language.rawValue)"
-        guard let source = MessageTemplates.text(named: name) ?? MessageTemplates.text(named: "\(template).id") else {
+        guard let parsedTemplate = parsed[name] ?? parsed["\(template).id"] else {
             throw DeliveryError("no message template \(name) in this build", permanent: true)
         }
-        let rendered: String
-        do {
-            rendered = try MustacheTemplate(string: source).render(values)
-        } catch {
-            throw DeliveryError("message template \(name) does not parse: \(error)", permanent: true)
-        }
+        let rendered = try parsedTemplate.get().render(values)
         // The first line is the summary, then a line of three dashes, then the body.
         let parts = rendered.components(separatedBy: "\n---\n")
         let subject = parts[0].trimmingCharacters(in: .whitespacesAndNewlines)
