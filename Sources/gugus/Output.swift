@@ -71,3 +71,23 @@ extension Optional where Wrapped: CustomStringConvertible {
     /// A cell: the value, or a dash.
     var cell: String { map(\.description) ?? "–" }
 }
+
+/// A record printed with the `id` every `--json` record carries, for results whose own type
+/// has none (a region's code, an import's task force, a worker's name).
+struct Identified<ID: Encodable, Value: Encodable>: Encodable {
+    let id: ID
+    let value: Value
+
+    init(_ value: Value, id: ID) {
+        self.id = id
+        self.value = value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try value.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(id, forKey: .id)
+    }
+
+    enum Key: String, CodingKey { case id }
+}

@@ -89,7 +89,7 @@ struct MemberCommand: AsyncParsableCommand {
                     output.note(output.text("Selesai dalam \(String(format: "%.1f", Date().timeIntervalSince(started))) detik.",
                                             "Done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s."))
                 }
-                try output.emit(ImportRecord(report)) { ImportRendering(output: output).summary(report) }
+                try output.emit(Identified(report, id: report.taskForceId)) { ImportRendering(output: output).summary(report) }
                 for problem in report.problems where !output.json {
                     let place = problem.line.map { output.text("baris \($0), kolom \(problem.field)", "line \($0), column \(problem.field)") } ?? problem.field
                     output.note("  \(place): \(output.text(problem.message))")
@@ -148,20 +148,6 @@ struct MemberCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// An import report with the `id` every JSON record carries (the task force's).
-struct ImportRecord: Encodable {
-    var report: ImportReport
-    init(_ report: ImportReport) { self.report = report }
-
-    func encode(to encoder: any Encoder) throws {
-        try report.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(report.taskForceId, forKey: .id)
-    }
-
-    enum Key: String, CodingKey { case id }
 }
 
 struct ImportRendering {

@@ -23,7 +23,7 @@ struct RegionCommand: AsyncParsableCommand {
                     return level
                 }
                 let regions = try await options.gugus().regions(level: level)
-                try output.emit(regions.map(RegionRecord.init)) {
+                try output.emit(regions.map { Identified($0, id: $0.code) }) {
                     var table = Table([output.text("kode", "code"), output.text("nama", "name"), output.text("zona", "zone"), "IANA"])
                     for region in regions { table.add([region.code, region.name, region.zoneLabel, region.timeZone]) }
                     return table.rendered
@@ -31,23 +31,4 @@ struct RegionCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// A region with the `id` every JSON record carries (its code).
-struct RegionRecord: Encodable {
-    var id: String
-    var region: Region
-
-    init(_ region: Region) {
-        id = region.code
-        self.region = region
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try region.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(id, forKey: .id)
-    }
-
-    enum Key: String, CodingKey { case id }
 }

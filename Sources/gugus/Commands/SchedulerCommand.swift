@@ -37,7 +37,7 @@ struct SchedulerCommand: AsyncParsableCommand {
                 if once {
                     let summary = try await dispatcher.runOnce()
                     await pool.close()
-                    try output.emit(SummaryRecord(worker: dispatcher.worker, summary: summary)) {
+                    try output.emit(Identified(summary, id: dispatcher.worker)) {
                         output.text("Terkirim \(summary.sent), dilewati \(summary.skipped), gagal \(summary.failed), mati \(summary.dead).",
                                     "Sent \(summary.sent), skipped \(summary.skipped), failed \(summary.failed), dead \(summary.dead).")
                     }
@@ -48,23 +48,6 @@ struct SchedulerCommand: AsyncParsableCommand {
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
             }
-        }
-
-        struct SummaryRecord: Encodable {
-            var id: String
-            var summary: ReminderDispatcher.Summary
-            init(worker: String, summary: ReminderDispatcher.Summary) {
-                id = worker
-                self.summary = summary
-            }
-
-            func encode(to encoder: any Encoder) throws {
-                try summary.encode(to: encoder)
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encode(id, forKey: .id)
-            }
-
-            enum Key: String, CodingKey { case id }
         }
     }
 }

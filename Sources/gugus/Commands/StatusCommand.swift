@@ -19,27 +19,13 @@ struct StatusCommand: AsyncParsableCommand {
             let rendering = StatusRendering(output: output)
             if let region {
                 let status = try await gugus.regionStatus(code: region, at: date)
-                try output.emit(StatusRecord(status)) { rendering.regionLines(status).joined(separator: "\n") }
+                try output.emit(Identified(status, id: status.regionCode)) { rendering.regionLines(status).joined(separator: "\n") }
             } else {
                 let status = try await gugus.nationalStatus(at: date)
                 try output.emit(NationalRecord(status)) { rendering.national(status) }
             }
         }
     }
-}
-
-/// A region's status with the `id` every JSON record carries (the region code).
-struct StatusRecord: Encodable {
-    var status: TaskForceStatus
-    init(_ status: TaskForceStatus) { self.status = status }
-
-    func encode(to encoder: any Encoder) throws {
-        try status.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(status.regionCode, forKey: .id)
-    }
-
-    enum Key: String, CodingKey { case id }
 }
 
 /// The national status with the `id` every JSON record carries (`national`), and each
@@ -53,8 +39,8 @@ struct NationalRecord: Encodable {
         try container.encode("national", forKey: .id)
         try container.encodeIfPresent(status.asOf, forKey: .asOf)
         try container.encode(status.coverage, forKey: .coverage)
-        try container.encodeIfPresent(status.national.map(StatusRecord.init), forKey: .national)
-        try container.encode(status.provinces.map(StatusRecord.init), forKey: .provinces)
+        try container.encodeIfPresent(status.national.map { Identified($0, id: $0.regionCode) }, forKey: .national)
+        try container.encode(status.provinces.map { Identified($0, id: $0.regionCode) }, forKey: .provinces)
     }
 
     enum Key: String, CodingKey { case id, asOf = "as_of", coverage, national, provinces }
