@@ -13,7 +13,7 @@ public struct RemoteGugus: Gugus {
     let client: HTTPClient
     let timeout: TimeAmount
 
-    public init(baseURL: String, token: String, language: Language, client: HTTPClient = .shared, timeout: Duration = .seconds(120)) throws(GugusError) {
+    public init(baseURL: String, token: String, language: Language, client: HTTPClient = RemoteGugus.client, timeout: Duration = .seconds(120)) throws(GugusError) {
         var base = baseURL.trimmingCharacters(in: .whitespacesAndNewlines)
         while base.hasSuffix("/") { base.removeLast() }
         guard base.wholeMatch(of: /https?:\/\/[^\s\/]+(\/\S*)?/) != nil else {
@@ -27,6 +27,16 @@ public struct RemoteGugus: Gugus {
         self.client = client
         self.timeout = .seconds(timeout.components.seconds)
     }
+
+    /// The process's client. A server that refuses the connection (stopped, or the wrong
+    /// port) is reported at once: the shared client would retry for its 90-second connect
+    /// timeout before the CLI could say anything.
+    public static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     // MARK: Regions and task forces
 
@@ -264,7 +274,8 @@ public struct RemoteGugus: Gugus {
             throw error
         } catch {
             throw GugusError(.unavailable, Localized(
-                id: "server \(baseURL) tidak dapat dihubungi: \(error)", en: "cannot reach the server \(baseURL): \(error)"))
+                id: "server \(baseURL) tidak dapat dihubungi (\(error)); periksa --server (atau GUGUS_SERVER) dan apakah server berjalan",
+                en: "cannot reach the server \(baseURL) (\(error)); check --server (or GUGUS_SERVER) and that the server is running"))
         }
     }
 

@@ -73,17 +73,22 @@ struct ProblemMiddleware: RouterMiddleware {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
+    static let databaseAway = GugusError(.unavailable, Localized(
+        id: "basis data tidak dapat dihubungi saat ini; coba lagi sebentar lagi", en: "the database cannot be reached right now; try again shortly"))
+
     static func problemAndStatus(_ error: any Error, context: Context) -> (Problem, HTTPResponse.Status) {
         switch error {
+        case let error as GugusError where error.kind == .unavailable:
+            // The database's own words name its host or socket: they are in the log, and a
+            // client (one without a valid token, too) gets the plain message.
+            return (Problem(databaseAway, status: .serviceUnavailable, language: context.language), .serviceUnavailable)
         case let error as GugusError:
             if error.kind == .internal { context.logger.error("internal error: \(error.message.en)") }
             let status = error.fieldErrors.contains(where: { $0.field == "body" }) ? .badRequest : Problem.status(for: error.kind)
             return (Problem(error, status: status, language: context.language), status)
         case let error as PostgresError where error.isConnectionFailure:
             context.logger.warning("database unavailable: \(error)")
-            let problem = GugusError(.unavailable, Localized(
-                id: "basis data tidak dapat dihubungi saat ini; coba lagi sebentar lagi", en: "the database cannot be reached right now; try again shortly"))
-            return (Problem(problem, status: .serviceUnavailable, language: context.language), .serviceUnavailable)
+            return (Problem(databaseAway, status: .serviceUnavailable, language: context.language), .serviceUnavailable)
         case let error as any HTTPResponseError:
             let kind: GugusError.Kind = switch error.status.code {
             case 404: .notFound
