@@ -41,7 +41,7 @@ public struct RemoteGugus: Gugus {
     // MARK: Regions and task forces
 
     public func regions(level: Region.Level?) async throws -> [Region] {
-        try await get(Page<Region>.self, "/v1/regions", query: ["level": level?.rawValue]).items
+        try await everyPage(Region.self, "/v1/regions", query: ["level": level?.rawValue])
     }
 
     public func createTaskForce(_ input: NewTaskForce) async throws -> TaskForce {
@@ -49,7 +49,7 @@ public struct RemoteGugus: Gugus {
     }
 
     public func taskForces() async throws -> [TaskForce] {
-        try await get(Page<TaskForce>.self, "/v1/taskforces").items
+        try await everyPage(TaskForce.self, "/v1/taskforces")
     }
 
     public func taskForce(_ reference: TaskForceRef) async throws -> TaskForce {
@@ -175,7 +175,7 @@ public struct RemoteGugus: Gugus {
     }
 
     public func reminderRules() async throws -> [ReminderRule] {
-        try await get(Page<ReminderRule>.self, "/v1/reminder-rules").items
+        try await everyPage(ReminderRule.self, "/v1/reminder-rules")
     }
 
     public func removeReminderRule(id: Int64) async throws -> ReminderRule {
@@ -195,7 +195,7 @@ public struct RemoteGugus: Gugus {
     }
 
     public func tokens() async throws -> [APIToken] {
-        try await get(Page<APIToken>.self, "/v1/tokens").items
+        try await everyPage(APIToken.self, "/v1/tokens")
     }
 
     public func revokeToken(id: Int64) async throws -> APIToken {
@@ -207,6 +207,11 @@ public struct RemoteGugus: Gugus {
     private func get<Value: Decodable>(_ type: Value.Type, _ path: String, query: [String: String?] = [:]) async throws -> Value {
         let (status, body) = try await perform(.GET, path, query: query, body: nil, contentType: nil)
         return try decode(type, status: status, body: body)
+    }
+
+    /// A whole list, page after page, for the methods that return one.
+    private func everyPage<Item: Codable & Sendable>(_ type: Item.Type, _ path: String, query: [String: String?] = [:]) async throws -> [Item] {
+        try await all { page in try await get(Page<Item>.self, path, query: query + page.query) }
     }
 
     private func send<Value: Decodable, Body: Encodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws -> Value {

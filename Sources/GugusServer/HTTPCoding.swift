@@ -22,6 +22,15 @@ enum HTTPCoding {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
+    /// One page of a short list that the core returns whole (regions, task forces, rules,
+    /// tokens, participants): paged here, by position, so every list takes limit and after.
+    static func page<Item: Codable & Sendable>(_ items: [Item], _ request: PageRequest) throws(GugusError) -> Page<Item> {
+        let start = Int(try request.afterID())
+        guard start < items.count else { return Page(items: [], nextCursor: nil) }
+        let end = start + min(items.count - start, request.limit)
+        return Page(items: Array(items[start..<end]), nextCursor: end < items.count ? String(end) : nil)
+    }
+
     /// The body as a JSON object, with path values (such as the task force) merged in.
     ///
     /// The merge goes through `JSONSerialization`, which keeps every number as it was written:

@@ -15,6 +15,20 @@ enum ConstraintMessages {
                 id: "basis data tidak dapat dihubungi saat ini; coba lagi sebentar lagi",
                 en: "the database cannot be reached right now; try again shortly"))
         }
+        if error.code == .queryCanceled {
+            // A statement cut off by the server's statement_timeout: the request was too big
+            // or the database too busy, not a bug; worth another try, or a smaller request.
+            logger.warning("statement cancelled: \(error)")
+            return GugusError(.unavailable, Localized(
+                id: "basis data terlalu lama memproses permintaan ini dan menghentikannya; coba lagi, atau kirim dalam bagian yang lebih kecil",
+                en: "the database took too long over this request and stopped it; try again, or send it in smaller parts"))
+        }
+        if DatabaseGugus.isTransient(error) {
+            logger.warning("transaction gave up after \(DatabaseGugus.transactionAttempts) attempts: \(error)")
+            return GugusError(.unavailable, Localized(
+                id: "perubahan lain yang berjalan bersamaan menghalangi permintaan ini; coba lagi",
+                en: "other changes running at the same time kept this request from completing; try again"))
+        }
         if let constraint = error.constraint, let message = messages[constraint] {
             let kind: GugusError.Kind = error.isUniqueViolation() || error.isExclusionViolation() ? .conflict : .invalid
             return GugusError(kind, message)

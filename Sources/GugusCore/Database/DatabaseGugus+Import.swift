@@ -153,16 +153,17 @@ extension DatabaseGugus {
                 id: "selesai \(until) lebih awal dari awal keanggotaan \(from) (tanggal berlakunya surat keputusan); isi kolom mulai atau perbaiki tanggal selesai",
                 en: "until \(until) is before the membership's first day, \(from) (the decree's effective date); fill in the from column or correct the end"), line: line))
         }
+        // One pass with a window: each person's first line, by e-mail, else by name and
+        // institution. (A row-by-row comparison took minutes on ten thousand rows.)
         let duplicates = try await connection.query("""
-            SELECT r.line, first.line, r.email IS NOT NULL AS by_email, coalesce(r.email, r.name)
-            FROM import_row r
-            JOIN LATERAL (
-                SELECT o.line FROM import_row o
-                WHERE o.line < r.line AND (lower(o.email) = lower(r.email)
-                      OR (r.email IS NULL AND o.email IS NULL AND lower(btrim(o.name)) = lower(btrim(r.name))
-                          AND lower(btrim(o.institution)) = lower(btrim(r.institution))))
-                ORDER BY o.line LIMIT 1) first ON true
-            ORDER BY r.line
+            SELECT line, first_line, by_email, value FROM (
+                SELECT r.line, r.email IS NOT NULL AS by_email, coalesce(r.email, r.name) AS value,
+                       min(r.line) OVER (PARTITION BY CASE
+                           WHEN r.email IS NOT NULL THEN 'e:' || lower(r.email)
+                           ELSE 'n:' || lower(btrim(r.name)) || E'\\x1f' || lower(btrim(r.institution)) END) AS first_line
+                FROM import_row r) keyed
+            WHERE line <> first_line
+            ORDER BY line
             """).decode((Int, Int, Bool, String).self)
         for (line, firstLine, byEmail, value) in duplicates {
             problems.append(.init(field: byEmail ? "email" : "name", value: value, message: Localized(

@@ -33,13 +33,33 @@ public struct DatabaseGugus: Gugus {
         _ body: @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await translatingErrors {
-            try await pool.withTransaction(file: file, line: line) { connection in
-                try await connection.execute("""
-                    SELECT set_config('gugus.actor', \(caller.name), true), set_config('gugus.action', \(action), true)
-                    """)
-                return try await body(connection)
+            var attempt = 1
+            while true {
+                do {
+                    return try await pool.withTransaction(file: file, line: line) { connection in
+                        try await connection.execute("""
+                            SELECT set_config('gugus.actor', \(caller.name), true), set_config('gugus.action', \(action), true)
+                            """)
+                        return try await body(connection)
+                    }
+                } catch let error as PostgresError where Self.isTransient(error) && attempt < Self.transactionAttempts {
+                    // Two changes that lock the same rows in different orders (a rule planning
+                    // reminders while members are invited): PostgreSQL rolled one back whole,
+                    // so it can run again as if it had come a moment later.
+                    logger.info("\(action): \(error.code?.rawValue ?? "?") on attempt \(attempt); running the transaction again")
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
+                    attempt += 1
+                }
             }
         }
+    }
+
+    /// How many times a transaction runs before a deadlock or serialization failure is the
+    /// caller's (as 503, try again).
+    static let transactionAttempts = 4
+
+    static func isTransient(_ error: PostgresError) -> Bool {
+        error.code == .deadlockDetected || error.code == .serializationFailure
     }
 
     /// Runs reads on one connection.

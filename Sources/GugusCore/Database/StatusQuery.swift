@@ -116,10 +116,31 @@ enum StatusQuery {
     }
 }
 
+extension StatusQuery {
+    /// The rows of the national overview: the provinces.
+    static let nationalCondition: PostgresQuery = "r.level = 'province'"
+
+    /// The row of one region.
+    static func regionCondition(_ code: String) -> PostgresQuery { "r.code = \(code)" }
+}
+
+/// The status SQL exactly as ``DatabaseGugus/nationalStatus(at:)`` and
+/// ``DatabaseGugus/regionStatus(code:at:)`` send it, text and parameters, for `make bench`,
+/// which runs it under EXPLAIN and pgbench beside the API. Not an API for reading status.
+public enum StatusSQL {
+    public static func national(at date: CivilDate?, now: Date?) -> PostgresQuery {
+        StatusQuery.sql(where: StatusQuery.nationalCondition, at: date, now: now)
+    }
+
+    public static func region(code: String, at date: CivilDate?, now: Date?) -> PostgresQuery {
+        StatusQuery.sql(where: StatusQuery.regionCondition(code), at: date, now: now)
+    }
+}
+
 extension DatabaseGugus {
     public func nationalStatus(at date: CivilDate?) async throws -> NationalStatus {
         try await read { connection in
-            let provinces = try await StatusQuery.rows(where: "r.level = 'province'", at: date, now: clock(), on: connection)
+            let provinces = try await StatusQuery.rows(where: StatusQuery.nationalCondition, at: date, now: clock(), on: connection)
             func count(_ state: TaskForceState) -> Int { provinces.filter { $0.status == state }.count }
             return NationalStatus(
                 asOf: date,
@@ -134,7 +155,7 @@ extension DatabaseGugus {
     public func regionStatus(code: String, at date: CivilDate?) async throws -> TaskForceStatus {
         try await read { connection in
             _ = try await Self.region(code, on: connection)
-            return try await StatusQuery.rows(where: "r.code = \(code)", at: date, now: clock(), on: connection)[0]
+            return try await StatusQuery.rows(where: StatusQuery.regionCondition(code), at: date, now: clock(), on: connection)[0]
         }
     }
 }

@@ -35,7 +35,7 @@ public struct PageRequest: Sendable, Hashable, Codable {
     }
 
     /// The id after which a keyset page starts.
-    func afterID() throws(GugusError) -> Int64 {
+    public func afterID() throws(GugusError) -> Int64 {
         guard let after else { return 0 }
         guard let id = Int64(after), id >= 0 else {
             throw GugusError.invalid(field: "after", value: after, Localized(

@@ -11,14 +11,13 @@ public final class LogChannel: ReminderChannel, @unchecked Sendable {
 
     public init(path: String?) throws {
         if let path {
-            if !FileManager.default.fileExists(atPath: path) {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            // O_APPEND: every write goes to the end as it is then, so several schedulers (or
+            // processes) sharing one log file add lines instead of writing over each other's.
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                throw DeliveryError("cannot open the reminder log \(path) for writing: \(String(cString: strerror(errno)))", permanent: true)
             }
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw DeliveryError("cannot open the reminder log \(path) for writing", permanent: true)
-            }
-            handle.seekToEndOfFile()
-            self.handle = handle
+            self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         } else {
             handle = FileHandle.standardOutput
         }

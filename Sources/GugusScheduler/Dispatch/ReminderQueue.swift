@@ -82,7 +82,7 @@ struct ReminderQueue: Sendable {
             LEFT JOIN decree d ON d.id = c.decree_id
             LEFT JOIN region rg ON rg.code = c.region_code
             ORDER BY c.due_at, c.id
-            """).decode(as: ClaimedReminder.self)
+            """).map { try ClaimedReminder(row: $0) }
     }
 
     /// Marks delivered reminders sent. Returns how many had lost their lease meanwhile (they
@@ -184,5 +184,61 @@ struct ReminderQueue: Sendable {
     /// Plans the compliance reminders due by now (decree terms ending, provinces without GTD).
     func planCompliance() async throws -> Int {
         try await pool.query("SELECT plan_compliance_reminders()").single()?.decode(Int.self) ?? 0
+    }
+}
+
+extension ClaimedReminder {
+    /// Reads a claimed row by column name. `decode(as:)` would do the same through Decodable,
+    /// but it turns each camelCase key into its column name on every lookup, which was 40% of
+    /// a worker's CPU time at 500 reminders a batch (make bench, dispatch).
+    init(row: PostgresRow) throws {
+        func value<T: PostgresDecodable>(_ column: String, _ type: T.Type = T.self) throws -> T {
+            try row.column(column).decode(type)
+        }
+        func choice<T: RawRepresentable>(_ column: String, _ type: T.Type = T.self) throws -> T where T.RawValue == String {
+            let text: String = try value(column)
+            guard let choice = T(rawValue: text) else {
+                throw DeliveryError("reminder column \(column) holds '\(text)', which this build does not know", permanent: true)
+            }
+            return choice
+        }
+        id = try value("id")
+        attempt = try value("attempt")
+        channel = try choice("channel")
+        dueAt = try value("due_at")
+        recipientKey = try value("recipient_key")
+        recipientName = try value("recipient_name")
+        recipientEmail = try value("recipient_email")
+        recipientLanguage = try value("recipient_language")
+        plannedVersion = try value("planned_version")
+        sessionId = try value("session_id")
+        decreeId = try value("decree_id")
+        regionCode = try value("region_code")
+        ruleKind = try choice("rule_kind")
+        ruleRemoved = try value("rule_removed")
+        webhookUrl = try value("webhook_url")
+        title = try value("title")
+        let status: String? = try value("session_status")
+        sessionStatus = try status.map { text in
+            guard let status = OutreachSession.Status(rawValue: text) else {
+                throw DeliveryError("reminder column session_status holds '\(text)', which this build does not know", permanent: true)
+            }
+            return status
+        }
+        sessionVersion = try value("session_version")
+        startsAt = try value("starts_at")
+        endsAt = try value("ends_at")
+        sessionTimeZone = try value("session_time_zone")
+        venue = try value("venue")
+        onlineUrl = try value("online_url")
+        format = try value("format")
+        taskForceName = try value("task_force_name")
+        taskForceRegion = try value("task_force_region")
+        decreeNumber = try value("decree_number")
+        decreeLastDay = try value("decree_last_day")
+        regionName = try value("region_name")
+        regionTimeZone = try value("region_time_zone")
+        now = try value("now")
+        stillCurrent = try value("still_current")
     }
 }

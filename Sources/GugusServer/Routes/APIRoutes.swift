@@ -23,7 +23,7 @@ struct APIRoutes {
     func registerRegistry(on group: RouterGroup<GugusRequestContext>) {
         group.get("regions") { request, context in
             let level = try Query(request: request).choice("level", as: Region.Level.self)
-            return try HTTPCoding.json(Page(items: try await gugus(context).regions(level: level), nextCursor: nil))
+            return try HTTPCoding.json(HTTPCoding.page(try await gugus(context).regions(level: level), try Query(request: request).page()))
         }
         group.get("status") { request, context in
             try HTTPCoding.json(try await gugus(context).nationalStatus(at: try Query(request: request).date("at")))
@@ -32,8 +32,8 @@ struct APIRoutes {
             let code = context.parameters.get("code") ?? ""
             return try HTTPCoding.json(try await gugus(context).regionStatus(code: code, at: try Query(request: request).date("at")))
         }
-        group.get("taskforces") { _, context in
-            try HTTPCoding.json(Page(items: try await gugus(context).taskForces(), nextCursor: nil))
+        group.get("taskforces") { request, context in
+            try HTTPCoding.json(HTTPCoding.page(try await gugus(context).taskForces(), try Query(request: request).page()))
         }
         group.post("taskforces") { request, context in
             let input = try await HTTPCoding.decode(NewTaskForce.self, from: request, context: context)

@@ -4,8 +4,8 @@ import Hummingbird
 
 extension APIRoutes {
     func registerReminders(on group: RouterGroup<GugusRequestContext>) {
-        group.get("reminder-rules") { _, context in
-            try HTTPCoding.json(Page(items: try await gugus(context).reminderRules(), nextCursor: nil))
+        group.get("reminder-rules") { request, context in
+            try HTTPCoding.json(HTTPCoding.page(try await gugus(context).reminderRules(), try Query(request: request).page()))
         }
         group.post("reminder-rules") { request, context in
             let input = try await HTTPCoding.decode(NewReminderRule.self, from: request, context: context)
@@ -23,8 +23,8 @@ extension APIRoutes {
     }
 
     func registerAdministration(on group: RouterGroup<GugusRequestContext>) {
-        group.get("tokens") { _, context in
-            try HTTPCoding.json(Page(items: try await gugus(context).tokens(), nextCursor: nil))
+        group.get("tokens") { request, context in
+            try HTTPCoding.json(HTTPCoding.page(try await gugus(context).tokens(), try Query(request: request).page()))
         }
         group.post("tokens") { request, context in
             let input = try await HTTPCoding.decode(NewToken.self, from: request, context: context)

@@ -32,8 +32,8 @@ extension APIRoutes {
             let body = try await HTTPCoding.decode(Body.self, from: request, context: context)
             return try HTTPCoding.json(try await gugus(context).completeSession(id: try context.id(), notes: body.notes, outcome: body.outcome))
         }
-        group.get("sessions/:id/participants") { _, context in
-            try HTTPCoding.json(Page(items: try await gugus(context).session(id: try context.id()).participants, nextCursor: nil))
+        group.get("sessions/:id/participants") { request, context in
+            try HTTPCoding.json(HTTPCoding.page(try await gugus(context).session(id: try context.id()).participants, try Query(request: request).page()))
         }
         group.post("sessions/:id/participants") { request, context in
             struct Body: Decodable { var role: Participant.Role? }
