@@ -19,6 +19,11 @@ protocol BenchSection: Sendable {
 enum BenchSections {
     static let all: [any BenchSection] = [
         SelectSection(),
+        ImportSection(),
+        StatusSection(),
+        DispatchSection(),
+        LatenessSection(),
+        HTTPSection(),
     ]
 
     static var names: [String] { all.map(\.name) }
@@ -34,4 +39,23 @@ struct BenchContext: Sendable {
     /// How many times each figure is measured; the report shows the median.
     let rounds: Int
     let progress: Progress
+    /// How much data the sections that measure Gugus generate, and their own durations.
+    var sizes = BenchSizes()
+}
+
+/// The sizes of the generated data, from the command line; the defaults are the issues'.
+struct BenchSizes: Sendable {
+    /// Rows of the roster the import section imports (issue 3: 10 000).
+    var importRows = 10_000
+    /// Memberships of the status dataset at 1× (issue 3: 100 000), and the larger scale.
+    var statusMemberships = 100_000
+    var statusScale = 10
+    /// Due reminders the dispatch section drains (issue 5: 50 000).
+    var dispatchReminders = 50_000
+    /// Reminders falling due per second, and for how long, in the lateness section (issue 5:
+    /// 100 a second for 60 s).
+    var latenessRate = 100
+    var latenessDuration: Duration = .seconds(60)
+    /// wrk's connection counts in the http section (issue 6: 1, 8 and 64).
+    var httpConnections = [1, 8, 64]
 }

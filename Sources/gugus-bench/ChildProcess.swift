@@ -18,22 +18,101 @@ enum ChildProcess {
         var cpuTime: Duration
     }
 
-    static func run(_ executable: URL, _ arguments: [String], outputFile: URL) async throws -> Outcome {
-        let child = Child(pid: try spawn(executable, arguments, outputFile: outputFile))
-        let (status, cpuTime) = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<(Int32, Duration), Never>) in
-                // waitpid blocks, so it waits on a thread of its own, not the cooperative pool.
-                Thread { continuation.resume(returning: child.waitForExit()) }.start()
-            }
+    static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], outputFile: URL
+    ) async throws -> Outcome {
+        let child = try start(executable, arguments, environment: environment, outputFile: outputFile)
+        let exit = await withTaskCancellationHandler {
+            await child.exit()
         } onCancel: {
             child.terminate()
         }
         try Task.checkCancellation()
         let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        return Outcome(status: status, output: output, cpuTime: cpuTime)
+        return Outcome(status: exit.status, output: output, cpuTime: exit.cpuTime)
     }
 
-    private static func spawn(_ executable: URL, _ arguments: [String], outputFile: URL) throws -> pid_t {
+    /// Starts a program that runs beside the benchmark (a server, a scheduler) and returns at
+    /// once. The caller must stop it (``Running/stop(timeout:)``) on every path, failure included.
+    /// `environment` is added to ours (a value replaces ours).
+    static func start(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], outputFile: URL
+    ) throws -> Running {
+        let child = Child(pid: try spawn(executable, arguments, environment: environment, outputFile: outputFile))
+        return Running(child: child, outputFile: outputFile)
+    }
+
+    /// How a program ended: its status (128 + the signal when a signal ended it) and the CPU
+    /// time it used.
+    struct Exit: Sendable {
+        var status: Int32
+        var cpuTime: Duration
+    }
+
+    /// A program started with ``start(_:_:environment:outputFile:)``.
+    final class Running: Sendable {
+        fileprivate let child: Child
+        let outputFile: URL
+        /// The exit, awaited by one thread; everyone who asks gets the same answer.
+        private let exitStatus: Mutex<Exit?> = Mutex(nil)
+        private let exitWaiters: Mutex<[CheckedContinuation<Exit, Never>]> = Mutex([])
+
+        fileprivate init(child: Child, outputFile: URL) {
+            self.child = child
+            self.outputFile = outputFile
+            // waitid blocks, so it waits on a thread of its own, not the cooperative pool.
+            Thread { [self] in
+                let (status, cpuTime) = child.waitForExit()
+                let result = Exit(status: status, cpuTime: cpuTime)
+                exitStatus.withLock { $0 = result }
+                let waiters = exitWaiters.withLock { waiters in
+                    defer { waiters = [] }
+                    return waiters
+                }
+                for waiter in waiters { waiter.resume(returning: result) }
+            }.start()
+        }
+
+        var pid: pid_t { child.pid }
+
+        /// Whether it has exited.
+        var hasExited: Bool { exitStatus.withLock { $0 != nil } }
+
+        /// Waits for it to exit: its status (128 + signal when a signal ended it) and CPU time.
+        func exit() async -> Exit {
+            await withCheckedContinuation { continuation in
+                let done: Exit? = exitWaiters.withLock { waiters in
+                    if let result = exitStatus.withLock({ $0 }) { return result }
+                    waiters.append(continuation)
+                    return nil
+                }
+                if let done { continuation.resume(returning: done) }
+            }
+        }
+
+        /// Sends SIGTERM (or `signal`), unless it has exited already.
+        func terminate(_ signal: Int32 = SIGTERM) { child.signal(signal) }
+
+        /// SIGTERM, then SIGKILL if it has not exited after `timeout`; waits for the exit. Runs
+        /// in a task of its own so that a cancelled benchmark still reaps its children.
+        @discardableResult
+        func stop(timeout: Duration = .seconds(10)) async -> Int32 {
+            await Task { [self] in
+                terminate()
+                let deadline = ContinuousClock.now + timeout
+                while !hasExited, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                if !hasExited { terminate(SIGKILL) }
+                return await exit().status
+            }.value
+        }
+
+        /// What it has written so far.
+        var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+    }
+
+    private static func spawn(_ executable: URL, _ arguments: [String], environment: [String: String], outputFile: URL) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -57,8 +136,12 @@ enum ChildProcess {
         let argv = [executable.path] + arguments
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { _, given in given }
+        let cEnvironment = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { cEnvironment.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable.path, &actions, &attributes, cArguments, environ)
+        let result = posix_spawn(&pid, executable.path, &actions, &attributes, cArguments, cEnvironment)
         guard result == 0 else {
             throw BenchError("cannot run \(executable.path): \(String(cString: strerror(result)))")
         }
@@ -66,7 +149,7 @@ enum ChildProcess {
     }
 
     /// A running child, which a cancellation handler on any thread may stop.
-    private final class Child: Sendable {
+    fileprivate final class Child: Sendable {
         let pid: pid_t
         /// Set once the child has exited, before it is reaped: after reaping, its pid may be
         /// given to another process, which `terminate()` must not signal.
@@ -88,9 +171,11 @@ enum ChildProcess {
             return (exitStatus, ResourceUsage.cpuTime(usage))
         }
 
-        func terminate() {
+        func terminate() { signal(SIGTERM) }
+
+        func signal(_ number: Int32) {
             exited.withLock { exited in
-                if !exited { kill(pid, SIGTERM) }
+                if !exited { kill(pid, number) }
             }
         }
     }

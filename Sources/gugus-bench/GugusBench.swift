@@ -25,14 +25,35 @@ struct GugusBench: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The database to measure against (default: DATABASE_URL, else a throwaway cluster).", valueName: "url"))
     var databaseURL: String?
 
-    @Option(name: .long, help: "Seconds each figure is measured for.")
-    var duration: Int = 10
+    @Option(name: .long, help: "Seconds each figure is measured for (default 10; also the lateness run's length when given).")
+    var duration: Int?
 
     @Option(name: .long, help: "Seconds each figure runs unmeasured first.")
     var warmup: Int = 2
 
     @Option(name: .long, help: "Times each figure is measured; the report shows the median.")
     var rounds: Int = 1
+
+    @Option(name: .long, help: "import: rows of the generated roster.")
+    var importRows: Int = 10_000
+
+    @Option(name: .long, help: "status, http: memberships of the generated dataset at 1×.")
+    var statusMemberships: Int = 100_000
+
+    @Option(name: .long, help: "status: the larger scale, as a multiple of the 1× data.")
+    var statusScale: Int = 10
+
+    @Option(name: .long, help: "dispatch: due reminders to drain.")
+    var dispatchReminders: Int = 50_000
+
+    @Option(name: .long, help: "lateness: reminders falling due per second.")
+    var latenessRate: Int = 100
+
+    @Option(name: .long, help: "lateness: seconds of steady load (default 60, or --duration when given).")
+    var latenessSeconds: Int?
+
+    @Option(name: .long, help: ArgumentHelp("http: wrk's connection counts.", valueName: "n,..."))
+    var httpConnections: String = "1,8,64"
 
     @Flag(name: .long, help: "Print the results as JSON on standard output.")
     var json = false
@@ -51,9 +72,30 @@ struct GugusBench: AsyncParsableCommand {
         if selectedSections.names.isEmpty {
             throw ValidationError("--sections names no section; the sections are \(BenchSections.names.joined(separator: ", "))")
         }
-        guard duration >= 1 else { throw ValidationError("--duration must be at least 1 second, not \(duration)") }
+        if let duration, duration < 1 { throw ValidationError("--duration must be at least 1 second, not \(duration)") }
+        guard importRows >= 10 else { throw ValidationError("--import-rows must be at least 10, not \(importRows)") }
+        guard statusMemberships >= 3_000 else { throw ValidationError("--status-memberships must be at least 3000, not \(statusMemberships)") }
+        guard statusScale >= 2 else { throw ValidationError("--status-scale must be at least 2, not \(statusScale)") }
+        guard dispatchReminders >= 100 else { throw ValidationError("--dispatch-reminders must be at least 100, not \(dispatchReminders)") }
+        guard (1...1000).contains(latenessRate) else { throw ValidationError("--lateness-rate must be between 1 and 1000 a second, not \(latenessRate)") }
+        if let latenessSeconds, latenessSeconds < 1 { throw ValidationError("--lateness-seconds must be at least 1, not \(latenessSeconds)") }
+        guard let connections = parsedConnections, !connections.isEmpty, connections.allSatisfy({ $0 >= 1 }) else {
+            throw ValidationError("--http-connections takes connection counts such as 1,8,64, not '\(httpConnections)'")
+        }
         guard warmup >= 0 else { throw ValidationError("--warmup cannot be negative (\(warmup))") }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, not \(rounds)") }
+    }
+
+    private var parsedConnections: [Int]? {
+        let parts = httpConnections.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return parts.contains(nil) ? nil : parts.compactMap { $0 }
+    }
+
+    private var sizes: BenchSizes {
+        BenchSizes(
+            importRows: importRows, statusMemberships: statusMemberships, statusScale: statusScale,
+            dispatchReminders: dispatchReminders, latenessRate: latenessRate,
+            latenessDuration: .seconds(latenessSeconds ?? duration ?? 60), httpConnections: parsedConnections ?? [1, 8, 64])
     }
 
     private var selectedSections: (names: [String], sections: [any BenchSection]) {
@@ -68,7 +110,7 @@ struct GugusBench: AsyncParsableCommand {
         let plan = Plan(
             sections: selectedSections.sections,
             databaseURL: databaseURL ?? environmentURL,
-            duration: duration, warmup: warmup, rounds: rounds, progress: progress)
+            duration: duration ?? 10, warmup: warmup, rounds: rounds, sizes: sizes, progress: progress)
         let report: BenchReport
         do {
             report = try await Interruption.cancellingOnSignals(progress: progress) { try await plan.run() }
@@ -92,6 +134,7 @@ struct Plan: Sendable {
     let duration: Int
     let warmup: Int
     let rounds: Int
+    let sizes: BenchSizes
     let progress: Progress
 
     func run() async throws -> BenchReport {
@@ -108,7 +151,8 @@ struct Plan: Sendable {
 
     private func run(on database: BenchDatabase) async throws -> BenchReport {
         let context = BenchContext(
-            database: database, duration: .seconds(duration), warmup: .seconds(warmup), rounds: rounds, progress: progress)
+            database: database, duration: .seconds(duration), warmup: .seconds(warmup), rounds: rounds, progress: progress,
+            sizes: sizes)
         let serverVersion = try await Self.serverVersion(database.configuration)
         var reports: [SectionReport] = []
         for section in sections {

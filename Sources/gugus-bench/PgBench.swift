@@ -43,12 +43,13 @@ struct PgBench: Sendable {
 
     /// Runs `script` for `seconds` with the extended protocol (one Parse/Bind/Execute per
     /// statement, as `PQexecParams` sends).
-    func run(script: URL, load: Load, seconds: Int, connection: String) async throws -> Run {
+    /// `variables` are given with `-D name=value`, for the script's `:name`.
+    func run(script: URL, load: Load, seconds: Int, connection: String, variables: [String: String] = [:]) async throws -> Run {
         let arguments = [
             "--no-vacuum", "--protocol=extended",
             "--client=\(load.clients)", "--jobs=\(load.threads)", "--time=\(seconds)",
-            "--file=\(script.path)", connection,
-        ]
+            "--file=\(script.path)",
+        ] + variables.sorted { $0.key < $1.key }.flatMap { ["-D", "\($0.key)=\($0.value)"] } + [connection]
         let outcome = try await run(arguments, workspace: script.deletingLastPathComponent())
         guard let tps = Self.parseTransactionsPerSecond(outcome.output),
               let transactions = Self.parseTransactionCount(outcome.output), transactions > 0

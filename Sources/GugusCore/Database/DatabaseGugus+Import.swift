@@ -53,6 +53,9 @@ extension DatabaseGugus {
                 line integer, name text, role text, position text, institution text, institution_kind text,
                 email text, phone text, working_group smallint, valid_from date, valid_until date)
             """)
+        // A temporary table has no statistics until asked (autovacuum never sees it); without
+        // them the matching below is planned for a handful of rows, whatever the file's size.
+        try await connection.execute("ANALYZE import_row")
 
         // Existing institutions, people and open memberships.
         try await connection.execute("""

@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// One JSON line per reminder, on stdout or appended to a file: for development, for
 /// auditors, and for pipes into other systems.
@@ -7,7 +6,6 @@ public final class LogChannel: ReminderChannel, @unchecked Sendable {
     // Guarded by `lock`; a FileHandle is not safe to write from two threads at once.
     private let handle: FileHandle
     private let lock = NSLock()
-    private let encoder: JSONEncoder
 
     public init(path: String?) throws {
         if let path {
@@ -21,35 +19,20 @@ public final class LogChannel: ReminderChannel, @unchecked Sendable {
         } else {
             handle = FileHandle.standardOutput
         }
-        encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Microseconds, so lateness can be measured from the output.
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(PostgresTimestamp.format(date))
-        }
     }
 
     public func deliver(_ deliveries: [Delivery]) async -> [Result<Void, DeliveryError>] {
-        var buffer = Data()
-        var results: [Result<Void, DeliveryError>] = []
-        results.reserveCapacity(deliveries.count)
+        var buffer: [UInt8] = []
         for delivery in deliveries {
             var line = delivery.payload
             line.deliveredAt = Date()
-            do {
-                buffer.append(try encoder.encode(line))
-                buffer.append(UInt8(ascii: "\n"))
-                results.append(.success(()))
-            } catch {
-                results.append(.failure(DeliveryError("cannot encode reminder \(delivery.reminderID): \(error)", permanent: true)))
-            }
+            buffer.append(contentsOf: line.json())
+            buffer.append(UInt8(ascii: "\n"))
         }
         let written: Result<Void, any Error> = lock.withLock { Result { try handle.write(contentsOf: buffer) } }
         if case .failure(let error) = written {
             return deliveries.map { _ in .failure(DeliveryError("cannot write the reminder log: \(error)")) }
         }
-        return results
+        return deliveries.map { _ in .success(()) }
     }
 }

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
-import Postgres
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -32,30 +31,13 @@ public struct WebhookChannel: ReminderChannel {
         }
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Microseconds, so lateness can be measured from the output.
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(PostgresTimestamp.format(date))
-        }
-        return encoder
-    }()
-
     func send(_ delivery: Delivery) async -> Result<Void, DeliveryError> {
         guard let url = delivery.webhookURL ?? defaultURL else {
             return .failure(DeliveryError("no webhook URL: give the rule --webhook-url or set GUGUS_WEBHOOK_URL", permanent: true))
         }
         var payload = delivery.payload
         payload.deliveredAt = Date()
-        let body: Data
-        do {
-            body = try Self.encoder.encode(payload)
-        } catch {
-            return .failure(DeliveryError("cannot encode reminder \(delivery.reminderID): \(error)", permanent: true))
-        }
+        let body = Data(payload.json())
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")

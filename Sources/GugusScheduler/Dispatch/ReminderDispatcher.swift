@@ -86,7 +86,7 @@ public final class ReminderDispatcher: Service, Sendable {
     /// Plans compliance reminders, then sends everything due now, and returns.
     public func runOnce() async throws -> Summary {
         _ = try await queue.planCompliance()
-        while try await drainOnce() {}
+        try await drain()
         return summary
     }
 
@@ -100,7 +100,7 @@ public final class ReminderDispatcher: Service, Sendable {
                     if planned > 0 { logger.info("planned compliance reminders", metadata: ["count": "\(planned)"]) }
                     lastCompliance = .now
                 }
-                while !stopping.load(ordering: .relaxed), try await drainOnce() {}
+                try await drain()
                 let next = try await queue.secondsUntilNext()
                 let poll = Double(configuration.safetyPoll.components.seconds)
                 backoff = 1
@@ -118,29 +118,70 @@ public final class ReminderDispatcher: Service, Sendable {
         }
     }
 
-    /// Claims and processes one batch; true when a full batch came (there may be more).
-    private func drainOnce() async throws -> Bool {
-        let batch = try await queue.claim(limit: configuration.batchSize, lease: configuration.lease)
-        guard !batch.isEmpty else { return false }
-        // The leases are kept from the claim on, not only while sending: composing a large
-        // batch on a busy machine can take longer than a short lease, and a lease that runs
-        // out before the first renewal lets another worker send the same reminders again.
-        try await keepingLeases(batch) { try await self.process(batch) }
-        return batch.count == configuration.batchSize
+    /// A batch as claimed, with when the claim was sent: its leases run for at least the
+    /// lease's length from then.
+    struct Batch: Sendable {
+        var reminders: [ClaimedReminder]
+        var claimed: ContinuousClock.Instant
+    }
+
+    private func claim() async throws -> Batch {
+        let claimed = ContinuousClock.now
+        return Batch(reminders: try await queue.claim(limit: configuration.batchSize, lease: configuration.lease), claimed: claimed)
+    }
+
+    /// Claims and processes batches until one comes back short or the dispatcher is stopping.
+    ///
+    /// While a full batch is processed the next is already being claimed, so the database
+    /// works on one while this process composes and sends the other: on two cores that nearly
+    /// doubled the rate (make bench, dispatch). A batch claimed but not processed, because of
+    /// a stop or an error, is given back at once.
+    private func drain() async throws {
+        var next: Task<Batch, any Error>? = Task { try await claim() }
+        do {
+            while let claiming = next, !stopping.load(ordering: .relaxed) {
+                next = nil
+                let batch = try await claiming.value
+                guard !batch.reminders.isEmpty else { return }
+                if batch.reminders.count == configuration.batchSize, !stopping.load(ordering: .relaxed) {
+                    next = Task { try await claim() }
+                }
+                // The leases are kept from the claim on, not only while sending: composing a
+                // large batch on a busy machine can take longer than a short lease, and a lease
+                // that runs out before the first renewal lets another worker send the same
+                // reminders again.
+                try await keepingLeases(batch.reminders) { try await self.process(batch) }
+            }
+        } catch {
+            await giveBack(next)
+            throw error
+        }
+        await giveBack(next)
+    }
+
+    /// Releases a batch claimed ahead that will not be processed.
+    private func giveBack(_ claiming: Task<Batch, any Error>?) async {
+        guard let claiming, let batch = try? await claiming.value, !batch.reminders.isEmpty else { return }
+        do {
+            try await queue.release(batch.reminders)
+        } catch {
+            logger.warning("could not give back \(batch.reminders.count) reminders claimed ahead; their leases will expire: \(error)")
+        }
     }
 
     // MARK: One batch
 
-    private func process(_ batch: [ClaimedReminder]) async throws {
+    private func process(_ batch: Batch) async throws {
         var skips: [(ClaimedReminder, String)] = []
         var byChannel: [ReminderRule.Channel: [(ClaimedReminder, Delivery)]] = [:]
-        for reminder in batch {
+        var renderer = BatchRenderer()
+        for reminder in batch.reminders {
             if let reason = skipReason(reminder) {
                 skips.append((reminder, reason))
                 continue
             }
             do {
-                byChannel[reminder.channel, default: []].append((reminder, try delivery(for: reminder)))
+                byChannel[reminder.channel, default: []].append((reminder, try delivery(for: reminder, renderer: &renderer)))
             } catch {
                 skips.append((reminder, "cannot compose the message: \(error)"))
             }
@@ -161,9 +202,15 @@ public final class ReminderDispatcher: Service, Sendable {
             for sliceStart in stride(from: 0, to: items.count, by: sliceSize) {
                 let candidates = items[sliceStart..<min(sliceStart + sliceSize, items.count)]
                 // Only what is still this worker's goes: on a machine slow enough for a lease
-                // to run out, another worker has taken those reminders over.
-                let held = try await queue.renew(candidates.map(\.0.id), lease: configuration.lease)
-                let slice = candidates.filter { held.contains($0.0.id) }
+                // to run out, another worker has taken those reminders over. Within the first
+                // half of the lease since the claim was sent, none can have run out yet.
+                let slice: ArraySlice<(ClaimedReminder, Delivery)>
+                if ContinuousClock.now - batch.claimed < configuration.lease / 2 {
+                    slice = candidates
+                } else {
+                    let held = try await queue.renew(candidates.map(\.0.id), lease: configuration.lease)
+                    slice = candidates.filter { held.contains($0.0.id) }
+                }
                 if slice.count < candidates.count {
                     logger.warning("leases passed to another worker before sending; not sending those", metadata: [
                         "count": "\(candidates.count - slice.count)"])
@@ -260,7 +307,7 @@ public final class ReminderDispatcher: Service, Sendable {
 
     // MARK: Messages
 
-    func delivery(for reminder: ClaimedReminder) throws(DeliveryError) -> Delivery {
+    func delivery(for reminder: ClaimedReminder, renderer: inout BatchRenderer) throws(DeliveryError) -> Delivery {
         let language = Language(tag: reminder.recipientLanguage)
         var values = ["recipient": reminder.recipientName, "taskForce": reminder.taskForceName ?? "Gugus Tugas Nasional Bisnis dan HAM"]
         let template: String
@@ -271,7 +318,7 @@ public final class ReminderDispatcher: Service, Sendable {
             guard let starts = reminder.startsAt, let ends = reminder.endsAt, let title = reminder.title else {
                 throw DeliveryError("session \(reminder.sessionId ?? 0) is incomplete", permanent: true)
             }
-            let zone = (try? RegionZone(identifier: reminder.sessionTimeZone ?? "Asia/Jakarta")) ?? .jakarta
+            let zone = renderer.zone(reminder.sessionTimeZone)
             let when = LocalTime.long(starts, in: zone, language: language)
             template = "session-reminder"
             values["title"] = title
@@ -290,7 +337,7 @@ public final class ReminderDispatcher: Service, Sendable {
                 links["session"] = "\(base)/v1/sessions/\(id)"
             }
         case .decreeExpiry:
-            let zone = (try? RegionZone(identifier: reminder.regionTimeZone)) ?? .jakarta
+            let zone = renderer.zone(reminder.regionTimeZone)
             let today = CivilDate(reminder.now, in: zone.timeZone)
             template = "decree-expiry"
             values["decreeNumber"] = reminder.decreeNumber ?? "?"
@@ -304,7 +351,7 @@ public final class ReminderDispatcher: Service, Sendable {
             values["regionCode"] = reminder.regionCode ?? "?"
             values["today"] = LocalTime.longDate(CivilDate(reminder.now, in: RegionZone.jakarta.timeZone), language: language)
         }
-        let message = try ReminderMessage.render(template, language: language, values: values.compactMapValues { $0 })
+        let message = try renderer.render(template, language: language, values: values.compactMapValues { $0 })
         let payload = ReminderPayload(
             idempotencyKey: reminder.idempotencyKey, reminderId: reminder.id, kind: reminder.ruleKind.rawValue,
             channel: reminder.channel.rawValue, dueAt: reminder.dueAt, deliveredAt: nil,
