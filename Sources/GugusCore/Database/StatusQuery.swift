@@ -4,8 +4,10 @@ import Postgres
 /// Task-force status, derived in one place.
 ///
 /// One query serves the national overview (38 provinces) and one region. Each figure is a
-/// LATERAL subquery on an index keyed by task force, so the cost follows the number of
-/// provinces asked about, not the size of the whole database.
+/// LATERAL subquery on an index keyed by task force, and reaches only what holds on the day
+/// or in the programme period (current memberships by their last day, sessions and reminders
+/// by time), so the cost follows the provinces asked about and their present, not the size
+/// of the database or the history it has gathered.
 enum StatusQuery {
     /// The status rows for the regions `condition` selects, as of `date` (or the day `now`
     /// falls on in each region's own zone).
@@ -76,6 +78,12 @@ enum StatusQuery {
         LEFT JOIN task_force t ON t.region_code = r.code
         LEFT JOIN programme_period pp ON pp.id = t.period_id
         CROSS JOIN LATERAL (SELECT coalesce(\(date)::date, (clock.now AT TIME ZONE r.time_zone)::date) AS as_of) day
+        -- The programme period as instants in the region's zone. The latest period goes on until
+        -- a next one is set: work continues between a strategy's end and its successor's start.
+        LEFT JOIN LATERAL (
+            SELECT pp.starts_on::timestamp AT TIME ZONE r.time_zone AS starts_at,
+                   coalesce((SELECT min(np.starts_on) FROM programme_period np WHERE np.starts_on > pp.starts_on),
+                            'infinity'::date)::timestamp AT TIME ZONE r.time_zone AS ends_at) period ON true
         LEFT JOIN LATERAL (
             SELECT e.id, e.number, e.signed_on, e.effective_from, upper(e.in_force) - 1 AS last_day
             FROM decree e
@@ -84,7 +92,7 @@ enum StatusQuery {
         LEFT JOIN LATERAL (
             SELECT jsonb_object_agg(role, n) AS members
             FROM (SELECT role, count(*) AS n FROM membership
-                  WHERE task_force_id = t.id AND valid_from <= day.as_of AND (valid_until IS NULL OR valid_until >= day.as_of)
+                  WHERE task_force_id = t.id AND coalesce(valid_until, 'infinity'::date) >= day.as_of AND valid_from <= day.as_of
                   GROUP BY role) by_role) m ON true
         LEFT JOIN LATERAL (
             SELECT count(*) FILTER (WHERE o.status <> 'cancelled' AND (o.status = 'completed' OR o.ends_at <= clock.now)) AS held,
@@ -96,19 +104,13 @@ enum StatusQuery {
                          (SELECT count(*) FROM participant p WHERE p.session_id = os.id AND p.registration IN ('invited', 'registered')) AS participants,
                          (SELECT count(*) FROM participant p WHERE p.session_id = os.id AND p.attended) AS attended
                   FROM outreach_session os
-                  WHERE os.task_force_id = t.id
-                    AND os.starts_at >= pp.starts_on::timestamp AT TIME ZONE r.time_zone
-                    -- The latest period goes on until a next one is set: work continues between
-                    -- a strategy's end and its successor's start.
-                    AND os.starts_at < coalesce(
-                        (SELECT min(np.starts_on) FROM programme_period np WHERE np.starts_on > pp.starts_on),
-                        'infinity'::date)::timestamp AT TIME ZONE r.time_zone) o) s ON true
+                  WHERE os.task_force_id = t.id AND os.starts_at >= period.starts_at AND os.starts_at < period.ends_at) o) s ON true
         LEFT JOIN LATERAL (
             SELECT count(*) FILTER (WHERE rm.status = 'pending') AS pending,
                    count(*) FILTER (WHERE rm.status = 'sent') AS sent,
                    count(*) FILTER (WHERE rm.status IN ('failed', 'dead')) AS failed
             FROM reminder rm
-            WHERE rm.task_force_id = t.id) rm ON true
+            WHERE rm.task_force_id = t.id AND rm.due_at >= period.starts_at AND rm.due_at < period.ends_at) rm ON true
         LEFT JOIN LATERAL (SELECT max(al.at) AS last_activity FROM audit_log al WHERE al.task_force_id = t.id) a ON true
         WHERE \(condition)
         ORDER BY r.code
