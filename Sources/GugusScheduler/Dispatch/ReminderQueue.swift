@@ -188,6 +188,24 @@ struct ReminderQueue: Sendable {
             """).decode(Int64.self))
     }
 
+    /// The ids still this worker's with at least `margin` of their lease left, by the
+    /// database's clock; renews the others that are still this worker's. The same guarantee
+    /// as ``renew(_:lease:)`` (no other worker can take them within `margin`), but a read when
+    /// the leases are fresh: renewing rewrites every row and its indexes, a fifth of the
+    /// dispatch rate when done before every batch (make bench, dispatch).
+    func held(_ ids: [Int64], margin: Duration, lease: Duration) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        let seconds = Double(margin.components.seconds) + Double(margin.components.attoseconds) / 1e18
+        var held = Set(try await pool.query("""
+            SELECT id FROM reminder
+            WHERE id = ANY(\(ids)) AND leased_by = \(worker) AND status IN ('pending', 'failed')
+              AND lease_until >= now() + make_interval(secs => \(seconds))
+            """).decode(Int64.self))
+        let rest = ids.filter { !held.contains($0) }
+        if !rest.isEmpty { held.formUnion(try await renew(rest, lease: lease)) }
+        return held
+    }
+
     /// Seconds until the next reminder is due or a lease expires; nil when nothing waits.
     func secondsUntilNext() async throws -> Double? {
         try await pool.query("""
