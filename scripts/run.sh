@@ -39,7 +39,7 @@ cat <<INFO
 
   Gugus is starting on http://$host:$port  (Ctrl-C to stop)
 
-  Admin token (also in $token_file):
+  Admin token $token_id (kept in $token_file, after its id):
     $token
 
   Try:
