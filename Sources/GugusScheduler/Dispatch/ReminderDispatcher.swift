@@ -200,7 +200,7 @@ public final class ReminderDispatcher: Service, Sendable {
                 // stalled between check and send deliver after its lease had passed (the crash
                 // test under load: 468 such deliveries).
                 let held = try await queue.held(
-                    candidates.map(\.0.id), margin: configuration.lease * 3 / 4, lease: configuration.lease)
+                    candidates.map(\.0), margin: configuration.lease * 3 / 4, lease: configuration.lease)
                 let slice = candidates.filter { held.contains($0.0.id) }
                 if slice.count < candidates.count {
                     logger.warning("leases passed to another worker before sending; not sending those", metadata: [
@@ -247,14 +247,13 @@ public final class ReminderDispatcher: Service, Sendable {
     /// leases, so a slow receiver does not let another worker take over reminders this one is
     /// still sending.
     private func keepingLeases<Result: Sendable>(_ reminders: [ClaimedReminder], _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
-        let ids = reminders.map(\.id)
         let lease = configuration.lease
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask { try await body() }
             group.addTask { [queue] in
                 while true {
                     try await Task.sleep(for: lease / 3)
-                    try await queue.renew(ids, lease: lease)
+                    try await queue.renew(reminders, lease: lease)
                 }
             }
             var outcome: Result?

@@ -80,7 +80,13 @@ struct BatchRenderer {
         var text: [Substring]
     }
 
-    private var rendered: [String: Pieces] = [:]
+    private struct Key: Hashable {
+        var template: String
+        var language: Language
+        var values: [String: String]
+    }
+
+    private var rendered: [Key: Pieces] = [:]
     private var zones: [String: RegionZone] = [:]
     /// PostgreSQL text cannot hold NUL, so no value from the database contains this.
     private static let placeholder = "\u{0}recipient\u{0}"
@@ -91,8 +97,7 @@ struct BatchRenderer {
         }
         var shared = values
         shared["recipient"] = Self.placeholder
-        let key = ([template, language.rawValue] + shared.sorted { $0.key < $1.key }.map { "\($0.key)\u{1}\($0.value)" })
-            .joined(separator: "\u{2}")
+        let key = Key(template: template, language: language, values: shared)
         let pieces: Pieces
         if let cached = rendered[key] {
             pieces = cached

@@ -177,31 +177,33 @@ struct ReminderQueue: Sendable {
     }
 
     /// Keeps the leases of reminders still being delivered. Returns the ids still this
-    /// worker's: a reminder whose lease ran out and passed to another worker is not among them.
+    /// worker's claim: a reminder whose lease ran out and passed to another claim is not among
+    /// them, even a claim by this same worker (a batch claimed ahead can take up a reminder
+    /// whose lease ran out in the batch being sent; only the newer claim may send it).
     @discardableResult
-    func renew(_ ids: [Int64], lease: Duration) async throws -> Set<Int64> {
-        guard !ids.isEmpty else { return [] }
+    func renew(_ reminders: [ClaimedReminder], lease: Duration) async throws -> Set<Int64> {
+        guard !reminders.isEmpty else { return [] }
         return Set(try await pool.query("""
-            UPDATE reminder SET lease_until = now() + make_interval(secs => \(Double(lease.components.seconds)))
-            WHERE id = ANY(\(ids)) AND leased_by = \(worker) AND status IN ('pending', 'failed')
-            RETURNING id
+            UPDATE reminder r SET lease_until = now() + make_interval(secs => \(Double(lease.components.seconds)))
+            WHERE \(Self.ownClaim(ids: reminders.map(\.id), attempts: reminders.map { Int32($0.attempt) }, worker: worker))
+            RETURNING r.id
             """).decode(Int64.self))
     }
 
-    /// The ids still this worker's with at least `margin` of their lease left, by the
-    /// database's clock; renews the others that are still this worker's. The same guarantee
-    /// as ``renew(_:lease:)`` (no other worker can take them within `margin`), but a read when
-    /// the leases are fresh: renewing rewrites every row and its indexes, a fifth of the
-    /// dispatch rate when done before every batch (make bench, dispatch).
-    func held(_ ids: [Int64], margin: Duration, lease: Duration) async throws -> Set<Int64> {
-        guard !ids.isEmpty else { return [] }
+    /// The ids still this worker's claim with at least `margin` of their lease left, by the
+    /// database's clock; renews the others that are still this worker's claim. The same
+    /// guarantee as ``renew(_:lease:)`` (no other claim can take them within `margin`), but a
+    /// read when the leases are fresh: renewing rewrites every row and its indexes, a fifth
+    /// of the dispatch rate when done before every batch (make bench, dispatch).
+    func held(_ reminders: [ClaimedReminder], margin: Duration, lease: Duration) async throws -> Set<Int64> {
+        guard !reminders.isEmpty else { return [] }
         let seconds = Double(margin.components.seconds) + Double(margin.components.attoseconds) / 1e18
         var held = Set(try await pool.query("""
-            SELECT id FROM reminder
-            WHERE id = ANY(\(ids)) AND leased_by = \(worker) AND status IN ('pending', 'failed')
-              AND lease_until >= now() + make_interval(secs => \(seconds))
+            SELECT r.id FROM reminder r
+            WHERE \(Self.ownClaim(ids: reminders.map(\.id), attempts: reminders.map { Int32($0.attempt) }, worker: worker))
+              AND r.lease_until >= now() + make_interval(secs => \(seconds))
             """).decode(Int64.self))
-        let rest = ids.filter { !held.contains($0) }
+        let rest = reminders.filter { !held.contains($0.id) }
         if !rest.isEmpty { held.formUnion(try await renew(rest, lease: lease)) }
         return held
     }
