@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 /// Exit codes (0 success, 1 refused, 2 usage), messages on stderr, and the human output in

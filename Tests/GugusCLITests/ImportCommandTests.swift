@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 /// `gugus member import`: the report, the problems on stderr, and the exit codes.

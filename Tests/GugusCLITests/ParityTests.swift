@@ -283,7 +283,7 @@ private struct ParityServer {
     var url: String { "http://127.0.0.1:\(port)" }
 
     static func start(databaseURL: String) async throws -> ParityServer {
-        let binary = try #require(GugusProcess.binary, "no gugus binary: build it (swift build) or set GUGUS_BINARY")
+        let binary = try GugusExecutable.required()
         for _ in 0..<3 {
             let port = try freePort()
             let process = Process()

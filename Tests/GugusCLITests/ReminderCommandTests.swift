@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 /// `gugus reminder rule add|list|remove` and `gugus reminder list`, one process per command.

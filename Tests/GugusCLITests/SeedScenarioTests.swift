@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 /// The seed scenario of issue 3, typed as a coordinator would, one process per command.

@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 /// The seed scenario continued (issue 4): the GTD of Maluku Utara holds a sosialisasi of the

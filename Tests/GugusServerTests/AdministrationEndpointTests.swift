@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 /// Reminder rules, reminders, the audit log and tokens over HTTP.

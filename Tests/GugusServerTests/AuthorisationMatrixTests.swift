@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import NIOHTTP1
 import Testing
 

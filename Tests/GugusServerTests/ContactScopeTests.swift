@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 /// Personal data (UU PDP): members' and participants' e-mail and phone go only to the

@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import PostgresCluster
 import Synchronization
 import Testing

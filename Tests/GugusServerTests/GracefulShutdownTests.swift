@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GugusTestSupport
 import NIOHTTP1
 import NIOCore
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 /// Outreach sessions, their participants and their calendars over HTTP.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GugusTestSupport
 import NIOCore
 import NIOHTTP1
 import Testing

@@ -35,34 +35,8 @@ final class ServerProcess: Sendable {
         throw ServerStartError(log: lastLog)
     }
 
-    /// The binary next to the test runner (the one `swift build` made), else
-    /// `.build/debug/gugus`; `GUGUS_BINARY` overrides both.
-    static let binary: URL? = {
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["GUGUS_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        var candidates: [URL] = []
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("gugus"))
-            directory.deleteLastPathComponent()
-        }
-        candidates.append(TestDatabase.repositoryRoot.appendingPathComponent(".build/debug/gugus"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    /// The environment of a clean shell: no database, server or locale variables of the
-    /// developer's, and never their local cluster.
-    static func cleanEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment.filter { key, _ in
-            !key.hasPrefix("PG") && !key.hasPrefix("GUGUS_") && !["DATABASE_URL", "LANG", "LC_ALL", "LANGUAGE"].contains(key)
-        }
-        environment["GUGUS_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-server-test-unused").path
-        environment.merge(extra) { _, new in new }
-        return environment
-    }
-
     private static func launch(port: Int, databaseURL: String, scheduler: Bool, environment extra: [String: String]) throws -> ServerProcess {
-        let binary = try #require(binary, "no gugus binary: build it (swift build) or set GUGUS_BINARY")
+        let binary = try GugusExecutable.required()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-serve-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let logFile = folder.appendingPathComponent("server.log")
@@ -73,7 +47,7 @@ final class ServerProcess: Sendable {
         process.executableURL = binary
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--database-url", databaseURL]
             + (scheduler ? [] : ["--no-scheduler"])
-        process.environment = cleanEnvironment(extra)
+        process.environment = GugusExecutable.cleanEnvironment(extra)
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
