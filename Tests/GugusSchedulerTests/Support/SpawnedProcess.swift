@@ -79,42 +79,18 @@ struct SpawnFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The `gugus` binary built next to the test runner (`GUGUS_BINARY` overrides), run with a
-/// clean environment: no database variables, no server, no local cluster, no `LANG`.
+/// The `gugus` binary (GugusExecutable), run with a clean environment against a test database.
 enum GugusBinary {
-    static let url: URL? = {
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["GUGUS_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        var candidates: [URL] = []
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("gugus"))
-            directory.deleteLastPathComponent()
-        }
-        candidates.append(TestDatabase.repositoryRoot.appendingPathComponent(".build/debug/gugus"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    static func environment(_ extra: [String: String]) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment.filter { key, _ in
-            !key.hasPrefix("PG") && !key.hasPrefix("GUGUS_") && !["DATABASE_URL", "LANG", "LC_ALL", "LANGUAGE"].contains(key)
-        }
-        environment["GUGUS_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-scheduler-test-unused").path
-        environment.merge(extra) { _, new in new }
-        return environment
-    }
-
     /// Starts `gugus ARGUMENTS --database-url URL`.
     static func spawn(_ name: String, _ arguments: [String], databaseURL: String, environment extra: [String: String] = [:]) throws -> SpawnedProcess {
-        let binary = try #require(url, "no gugus binary: build it (swift build) or set GUGUS_BINARY")
-        return try SpawnedProcess(name, executable: binary, arguments: arguments + ["--database-url", databaseURL], environment: environment(extra))
+        try SpawnedProcess(
+            name, executable: GugusExecutable.required(), arguments: arguments + ["--database-url", databaseURL],
+            environment: GugusExecutable.cleanEnvironment(extra))
     }
 
     /// Runs `gugus ARGUMENTS --database-url URL` to its end.
-    static func run(_ arguments: [String], databaseURL: String, environment extra: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let child = try spawn("gugus \(arguments.prefix(2).joined(separator: " "))", arguments, databaseURL: databaseURL, environment: extra)
-        let status = try await child.wait()
-        return (status, child.stdout, child.stderr)
+    static func run(_ arguments: [String], databaseURL: String, environment extra: [String: String] = [:]) async throws -> GugusExecutable.Run {
+        try await GugusExecutable.run(arguments + ["--database-url", databaseURL], environment: GugusExecutable.cleanEnvironment(extra))
     }
 }
 
