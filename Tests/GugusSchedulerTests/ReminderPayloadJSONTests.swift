@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Testing
 
 @testable import GugusScheduler
@@ -8,6 +9,17 @@ import Testing
 /// microsecond). These hold the two byte for byte equal, on text that needs escaping.
 @Suite("Reminder payload JSON")
 struct ReminderPayloadJSONTests {
+    /// JSONEncoder set up as receivers were promised: the reference for `json()`.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(PostgresTimestamp.format(date))
+        }
+        return encoder
+    }()
+
     static func payload(session: Bool, optionals: Bool) -> ReminderPayload {
         ReminderPayload(
             idempotencyKey: "gugus-reminder-42-v3", reminderId: 42, kind: "session", channel: "webhook",
@@ -34,7 +46,7 @@ struct ReminderPayloadJSONTests {
     @Test("the same bytes as JSONEncoder", arguments: [(true, true), (true, false), (false, true), (false, false)])
     func sameAsJSONEncoder(session: Bool, optionals: Bool) throws {
         let payload = Self.payload(session: session, optionals: optionals)
-        let expected = try ReminderPayload.encoder.encode(payload)
+        let expected = try Self.encoder.encode(payload)
         let written = Data(payload.json())
         #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
         // And a JSON parser reads the escaped text back as it was.

@@ -1,7 +1,6 @@
 import Foundation
 import GugusCore
 import Mustache
-import Postgres
 
 /// A reminder's words: a one-line summary (the e-mail subject) and the body, rendered from
 /// the templates in `templates/` in the recipient's language.
@@ -183,16 +182,4 @@ public struct ReminderPayload: Sendable, Codable {
         case deliveredAt = "delivered_at", recipient, taskForce = "task_force", session, decreeNumber = "decree_number"
         case regionCode = "region_code", subject, text, links
     }
-
-    /// JSONEncoder set up to write what ``json()`` writes (sorted keys, times in UTC to the
-    /// microsecond): the reference a test holds the hand-written output to.
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(PostgresTimestamp.format(date))
-        }
-        return encoder
-    }()
 }

@@ -2,8 +2,8 @@ import Foundation
 import Postgres
 
 extension ReminderPayload {
-    /// The payload as JSON, byte for byte what ``encoder`` (JSONEncoder with sorted keys and
-    /// unescaped slashes) writes, written directly.
+    /// The payload as JSON, byte for byte what JSONEncoder writes with sorted keys, unescaped
+    /// slashes and times as `PostgresTimestamp.format` (UTC, to the microsecond), written directly.
     ///
     /// The log and webhook channels write one of these per reminder; through JSONEncoder's
     /// Codable machinery that was more than a third of a worker's CPU time (make bench,

@@ -107,29 +107,10 @@ struct LatenessSection: BenchSection {
         let text = try String(contentsOf: log, encoding: .utf8)
         return try text.split(separator: "\n").map { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let due = (object["due_at"] as? String).flatMap(microseconds),
-                  let delivered = (object["delivered_at"] as? String).flatMap(microseconds)
+                  let due = (object["due_at"] as? String).flatMap(PostgresTimestamp.parse),
+                  let delivered = (object["delivered_at"] as? String).flatMap(PostgresTimestamp.parse)
             else { throw BenchError("a reminder log line without due_at and delivered_at: \(line.prefix(200))") }
-            return Double(delivered - due) / 1000
+            return delivered.timeIntervalSince(due) * 1000
         }
-    }
-
-    /// Microseconds since 1970 of `2026-11-29T23:59:42.123456Z`, the log channel's format.
-    static func microseconds(_ text: String) -> Int64? {
-        let digits = text.split { !$0.isASCII || !$0.isNumber }.map { Int64($0) ?? 0 }
-        guard digits.count >= 6, text.hasSuffix("Z") else { return nil }
-        let (year, month, day) = (digits[0], digits[1], digits[2])
-        // Days from civil (Howard Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        let fraction = digits.count > 6 ? digits[6] : 0
-        let fractionDigits = digits.count > 6 ? text.split(separator: ".").last.map { $0.prefix { $0.isNumber }.count } ?? 6 : 6
-        var micros = fraction
-        for _ in fractionDigits..<6 { micros *= 10 }
-        return ((days * 86_400 + digits[3] * 3600 + digits[4] * 60 + digits[5]) * 1_000_000) + micros
     }
 }
