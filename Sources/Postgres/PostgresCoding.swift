@@ -299,8 +299,9 @@ public enum PostgresTimestamp {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    // Howard Hinnant's civil-date algorithms.
-    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+    // Howard Hinnant's civil-date algorithms (proleptic Gregorian, days since 1970-01-01);
+    // CivilDate uses them too.
+    public static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -309,7 +310,7 @@ public enum PostgresTimestamp {
         return era * 146097 + doe - 719468
     }
 
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+    public static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// A calendar date with no time and no zone: a decree's signing date, a membership's
 /// first day. Written and read as `YYYY-MM-DD`, the same in every process time zone.
@@ -82,30 +83,16 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Days since 1970-01-01.
     public var daysSinceEpoch: Int {
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+        Int(PostgresTimestamp.days(fromCivil: Int64(year), Int64(month), Int64(day)))
     }
 
     public init(daysSinceEpoch days: Int) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
         // The algorithm always yields a real calendar date, so no check can fail here (a
         // year past 9999 is representable, only not typeable).
-        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self.month = m
-        self.day = d
+        let (year, month, day) = PostgresTimestamp.civil(fromDays: Int64(days))
+        self.year = Int(year)
+        self.month = Int(month)
+        self.day = Int(day)
     }
 
     public func adding(days: Int) -> CivilDate {
