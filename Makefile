@@ -4,6 +4,9 @@ SWIFT ?= swift
 CONFIG ?= debug
 GUGUS := .build/$(CONFIG)/gugus
 export GUGUS_HOME ?= $(CURDIR)/.gugus
+# The Python test tools (schemathesis, aiosmtpd, icalendar, selenium) run from the locked
+# virtual environment that scripts/python-env.sh makes; tests find them first on PATH.
+WITH_TEST_TOOLS := PATH=$(CURDIR)/.build/python/bin:$$PATH
 
 .PHONY: run test build deps bench check-leaks fuzz clean help
 
@@ -26,7 +29,7 @@ run: build
 test:
 	@scripts/install-deps.sh test
 	$(SWIFT) build --build-tests
-	scripts/with-test-cluster.sh .build/debug/gugus $(SWIFT) test --skip-build
+	$(WITH_TEST_TOOLS) scripts/with-test-cluster.sh .build/debug/gugus $(SWIFT) test --skip-build
 	scripts/fuzz.sh --quick .build/debug/gugus
 
 fuzz:

@@ -24,9 +24,9 @@ need postgresql has_server_programs
 need postgresql-contrib has_btree_gist
 need tzdata test -e /usr/share/zoneinfo/Asia/Jayapura
 case "$purpose" in
-    test) need postgresql-client command -v psql; need python3 command -v python3; need python3-pip python3 -m pip --version
+    test) need postgresql-client command -v psql; need python3 command -v python3; need python3-venv python3 -c "import ensurepip, venv"
           need curl command -v curl ;;
-    bench) need postgresql-contrib command -v pgbench; need wrk command -v wrk; need postgresql-client command -v psql ;;
+    bench) need python3-venv python3 -c "import ensurepip, venv"; need postgresql-contrib command -v pgbench; need wrk command -v wrk; need postgresql-client command -v psql ;;
     leaks) need valgrind command -v valgrind ;;
 esac
 
@@ -45,16 +45,7 @@ if ((${#missing[@]})); then
     fi
 fi
 
-if [[ $purpose == test ]]; then
-    if ! python3 - <<'PY' 2>/dev/null
-import icalendar, aiosmtpd, cryptography, schemathesis
-PY
-    then
-        echo "Installing the Python test helpers (icalendar, aiosmtpd, cryptography, schemathesis) from PyPI"
-        if [[ $(id -u) -eq 0 ]]; then
-            python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r Tests/Support/requirements.txt
-        else
-            python3 -m pip install --quiet --disable-pip-version-check --user -r Tests/Support/requirements.txt
-        fi
-    fi
+# The Python test tools, in a virtual environment of their own from the lock file.
+if [[ $purpose == test || $purpose == bench ]]; then
+    scripts/python-env.sh
 fi

@@ -4,7 +4,7 @@ import Testing
 
 /// Exit codes (0 success, 1 refused, 2 usage), messages on stderr, and the human output in
 /// both languages.
-@Suite("CLI exit codes and output")
+@Suite("CLI exit codes and output", .releasesResources)
 struct ExitCodeTests {
     static let decree = [
         "decree", "add", "--taskforce", "82", "--number", "188.45/123/2024",

@@ -26,11 +26,9 @@ struct GugusProcess {
     }
 }
 
-/// A temporary file with the given contents, for `member import`.
+/// A temporary file with the given contents, for `member import`, removed when the test ends.
 func temporaryFile(_ name: String, _ contents: Data) throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-cli-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let url = directory.appendingPathComponent(name)
+    let url = try TestResources.folder("gugus-cli").appendingPathComponent(name)
     try contents.write(to: url)
     return url.path
 }

@@ -3,7 +3,7 @@ import GugusTestSupport
 import Testing
 
 /// `gugus member import`: the report, the problems on stderr, and the exit codes.
-@Suite("CLI member import")
+@Suite("CLI member import", .releasesResources)
 struct ImportCommandTests {
     static let clean = """
         name,role,position,institution,email,phone,working_group

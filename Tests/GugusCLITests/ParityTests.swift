@@ -6,7 +6,7 @@ import Testing
 /// token (`--server`/`--token`) on another fresh database. Every command must print the same
 /// `--json` (but for the instants and the actor, which differ by nature), the same messages
 /// and exit with the same code, refusals included.
-@Suite("CLI parity: on the database and through a server", .timeLimit(.minutes(10)))
+@Suite("CLI parity: on the database and through a server", .timeLimit(.minutes(10)), .releasesResources)
 struct ParityTests {
     @Test("the seed scenario gives the same output and exit codes directly and with --server")
     func seedScenario() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// `gugus reminder rule add|list|remove` and `gugus reminder list`, one process per command.
 /// (Dispatch itself is tested in Tests/GugusSchedulerTests.)
-@Suite("gugus reminder")
+@Suite("gugus reminder", .releasesResources)
 struct ReminderCommandTests {
     /// A start this many days ahead, as ISO 8601 in UTC (`--starts` takes it as it is).
     static func starts(inDays days: Int) -> String {

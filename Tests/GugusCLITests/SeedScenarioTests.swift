@@ -3,7 +3,7 @@ import GugusTestSupport
 import Testing
 
 /// The seed scenario of issue 3, typed as a coordinator would, one process per command.
-@Suite("Seed scenario: the GTD of Maluku Utara")
+@Suite("Seed scenario: the GTD of Maluku Utara", .releasesResources)
 struct SeedScenarioTests {
     static let decreeNumber = "188.45/123/2024"
 

@@ -5,7 +5,7 @@ import Testing
 /// `gugus session …` as a coordinator types it, one process per command: local times that do
 /// not depend on the process's TZ, refusals on stderr with exit code 1, calendars a real
 /// iCalendar parser accepts, and capacity held against 20 processes inviting at once.
-@Suite("gugus session")
+@Suite("gugus session", .releasesResources)
 struct SessionCommandTests {
     static let zones = ["America/New_York", "Asia/Tokyo"]
 

@@ -6,7 +6,7 @@ import Testing
 /// Stranas BHAM in Ternate at 09:00 WIT, invites its members, records who came, closes the
 /// session, and the status shows one session held and its attendance rate. One process per
 /// command, as a coordinator types them.
-@Suite("Seed scenario: a sosialisasi in Ternate")
+@Suite("Seed scenario: a sosialisasi in Ternate", .releasesResources)
 struct SessionSeedScenarioTests {
     static let title = "Sosialisasi Strategi Nasional Bisnis dan HAM"
 

@@ -11,7 +11,7 @@ import Testing
 // The session is on a Thursday at 09:00 in Ternate, a few days ahead; `makeDue` lets the
 // reminders go now (Support/ReminderTestbed.swift).
 
-@Suite("Reminder delivery by webhook and e-mail")
+@Suite("Reminder delivery by webhook and e-mail", .releasesResources)
 struct ReminderDeliveryTests {
     static let secret = "rahasia-gtd-82 ✓"
 

@@ -15,7 +15,7 @@ import Testing
 // clock had moved forward, where a test needs a session to have started or a reminder to be
 // late. Both are in Support/ReminderTestbed.swift.
 
-@Suite("Reminder planning and dispatch")
+@Suite("Reminder planning and dispatch", .releasesResources)
 struct ReminderDispatchTests {
     @Test("a reschedule before the due time: the old time sends 0, the new time sends 1")
     func rescheduleBeforeDue() async throws {
@@ -39,7 +39,7 @@ struct ReminderDispatchTests {
         #expect(retimed.plannedVersion == 2)
         #expect(retimed.dueAt == moved.startsAt.addingTimeInterval(-2 * 3600))
 
-        let log = ReminderTestbed.temporaryPath("reminders.jsonl")
+        let log = try ReminderTestbed.temporaryPath("reminders.jsonl")
         // The old due time comes: nothing is due, nothing goes.
         #expect(try await bed.makeDue(through: planned.dueAt) == 0)
         let atOldTime = try await bed.dispatcher(logPath: log).runOnce()
@@ -79,7 +79,7 @@ struct ReminderDispatchTests {
             try await connection.execute("UPDATE outreach_session SET version = version + 1 WHERE id = \(session.id)")
         }
         try await bed.makeDue(through: reminder.dueAt)
-        let log = ReminderTestbed.temporaryPath("reminders.jsonl")
+        let log = try ReminderTestbed.temporaryPath("reminders.jsonl")
         let pass = try await bed.dispatcher(logPath: log).runOnce()
         #expect(pass.sent == 0)
         #expect(pass.skipped == 1)
@@ -111,7 +111,7 @@ struct ReminderDispatchTests {
 
         // However late it gets, nothing goes.
         #expect(try await bed.makeDue(through: .distantFuture) == 0)
-        let log = ReminderTestbed.temporaryPath("reminders.jsonl")
+        let log = try ReminderTestbed.temporaryPath("reminders.jsonl")
         let pass = try await bed.dispatcher(logPath: log).runOnce()
         #expect(pass.sent == 0)
         #expect(try ReminderTestbed.logLines(log).isEmpty)
@@ -158,7 +158,7 @@ struct ReminderDispatchTests {
 
         // Up to now, nothing is sent.
         try await bed.makeDue(through: Date())
-        let log = ReminderTestbed.temporaryPath("reminders.jsonl")
+        let log = try ReminderTestbed.temporaryPath("reminders.jsonl")
         #expect(try await bed.dispatcher(logPath: log).runOnce().sent == 0)
         #expect(try ReminderTestbed.logLines(log).isEmpty)
         #expect(try await count("reminder", in: bed, where: "rule_id = \(daily.id)") == 0)
@@ -183,7 +183,7 @@ struct ReminderDispatchTests {
         ])
 
         try await bed.makeDue(through: .distantFuture)
-        let log = ReminderTestbed.temporaryPath("reminders.jsonl")
+        let log = try ReminderTestbed.temporaryPath("reminders.jsonl")
         let pass = try await bed.dispatcher(logPath: log).runOnce()
         #expect(pass.sent == 1)
         let lines = try ReminderTestbed.logLines(log)
@@ -201,7 +201,7 @@ struct ReminderDispatchTests {
         try await bed.advanceClock(by: .seconds(2 * 3600 + 60))
         let started = try await bed.gugus.session(id: session.id).session.startsAt
 
-        let log = ReminderTestbed.temporaryPath("reminders.jsonl")
+        let log = try ReminderTestbed.temporaryPath("reminders.jsonl")
         let pass = try await bed.dispatcher(logPath: log).runOnce()
         #expect(pass.sent == 0)
         #expect(pass.skipped == 2)
@@ -233,7 +233,7 @@ struct ReminderDispatchTests {
         try await bed.advanceClock(by: .seconds(3 * 3600 + 60))
         let dueAt = try #require(try await bed.reminders(session: session.id).first { $0.id == planned.id }).dueAt
 
-        let log = ReminderTestbed.temporaryPath("reminders.jsonl")
+        let log = try ReminderTestbed.temporaryPath("reminders.jsonl")
         let pass = try await bed.dispatcher({ $0.catchUp = DurationText(seconds: 3600)! }, logPath: log).runOnce()
         #expect(pass.sent == 1)
         #expect(pass.skipped == 1)

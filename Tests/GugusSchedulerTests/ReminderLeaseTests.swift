@@ -12,7 +12,7 @@ import Testing
 // send it and record it; the crash test under load once delivered 468 reminders twice
 // before the checks compared attempts.
 
-@Suite("Reminder leases")
+@Suite("Reminder leases", .releasesResources)
 struct ReminderLeaseTests {
     @Test("a reminder claimed again by the same worker after its lease ran out belongs to the newer claim only")
     func reclaimedBySameWorker() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import GugusTestSupport
 import Testing
 
 @testable import GugusScheduler
@@ -7,7 +8,7 @@ import Testing
 /// The log and webhook channels write payloads with a hand-written JSON writer; receivers
 /// were promised JSONEncoder's output (sorted keys, unescaped slashes, times to the
 /// microsecond). These hold the two byte for byte equal, on text that needs escaping.
-@Suite("Reminder payload JSON")
+@Suite("Reminder payload JSON", .releasesResources)
 struct ReminderPayloadJSONTests {
     /// JSONEncoder set up as receivers were promised: the reference for `json()`.
     static let encoder: JSONEncoder = {

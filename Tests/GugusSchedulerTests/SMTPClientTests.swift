@@ -1,4 +1,5 @@
 import Foundation
+import GugusTestSupport
 import Testing
 
 @testable import GugusScheduler
@@ -8,7 +9,7 @@ import Testing
 // parses each message with Python's `email` package, which checks the encoding independently
 // of the code that produced it.
 
-@Suite("SMTP client against a real server")
+@Suite("SMTP client against a real server", .releasesResources)
 struct SMTPClientTests {
     static let sentAt = Date(timeIntervalSince1970: 1_744_162_200)  // 2025-04-09 01:30:00 UTC
 
@@ -243,7 +244,7 @@ struct SMTPClientTests {
 
 // MARK: - Rendering and parsing, no server
 
-@Suite("SMTP configuration")
+@Suite("SMTP configuration", .releasesResources)
 struct SMTPConfigurationTests {
     @Test("smtp:// with percent-encoded credentials on 587")
     func submissionURL() throws {
@@ -303,7 +304,7 @@ struct SMTPConfigurationTests {
     }
 }
 
-@Suite("E-mail rendering")
+@Suite("E-mail rendering", .releasesResources)
 struct EmailMessageTests {
     @Test(
         "Date is RFC 5322 in UTC whatever the process time zone",
@@ -441,8 +442,7 @@ final class SMTPSink {
 
     private init(options: [String]) async throws {
         let files = FileManager.default
-        let root = files.temporaryDirectory.appendingPathComponent("gugus-smtp-sink-\(UUID().uuidString)")
-        try files.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try TestResources.folder("gugus-smtp-sink")
         let stdoutURL = root.appendingPathComponent("stdout.txt")
         let stderrURL = root.appendingPathComponent("stderr.txt")
         for url in [stdoutURL, stderrURL] {

@@ -8,7 +8,7 @@ import Testing
 // dies by SIGKILL again and again, and still every reminder reaches the receiver, each with
 // its stable Idempotency-Key, so the receiver can drop the repeats a crash causes.
 
-@Suite("Crash test: three workers, one killed again and again")
+@Suite("Crash test: three workers, one killed again and again", .releasesResources)
 struct SchedulerCrashTests {
     static let reminderCount = 2_000
     static let kills = 3

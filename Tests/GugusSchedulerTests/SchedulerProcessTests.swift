@@ -8,7 +8,7 @@ import Testing
 // own TZ must not matter (guarantee 5), and retries with backoff end in `dead` with every
 // decision recorded. The binary is the one built next to the test runner.
 
-@Suite("gugus scheduler run, as processes")
+@Suite("gugus scheduler run, as processes", .releasesResources)
 struct SchedulerProcessTests {
     static let title = "Sosialisasi Strategi Nasional Bisnis dan HAM"
 
@@ -46,7 +46,7 @@ struct SchedulerProcessTests {
 
         // The due times come (see Support/ReminderTestbed.swift), and a worker in this TZ sends.
         try await bed.makeDue(through: .distantFuture)
-        let log = ReminderTestbed.temporaryPath("reminders.jsonl")
+        let log = try ReminderTestbed.temporaryPath("reminders.jsonl")
         let sent = try await GugusBinary.run(
             ["scheduler", "run", "--once", "--json"], databaseURL: bed.url, environment: environment.merging(["GUGUS_REMINDER_LOG": log]) { $1 })
         #expect(sent.status == 0, "\(sent.stderr)")

@@ -3,7 +3,7 @@ import GugusTestSupport
 import Testing
 
 /// Reminder rules, reminders, the audit log and tokens over HTTP.
-@Suite("Reminder, audit and token endpoints on a live server", .timeLimit(.minutes(5)))
+@Suite("Reminder, audit and token endpoints on a live server", .timeLimit(.minutes(5)), .releasesResources)
 struct AdministrationEndpointTests {
     @Test("reminder rules: add, list, delete; reminders planned for a session, filtered; their refusals")
     func reminders() async throws {

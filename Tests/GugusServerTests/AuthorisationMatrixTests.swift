@@ -8,7 +8,7 @@ import Testing
 /// alone), the coordinator of Kalimantan Barat (61) and a viewer are refused with a 403 that
 /// names the token. Every write that happens is in the audit log under the token's name, and
 /// a refused one leaves no trace there.
-@Suite("Authorisation matrix on a live server", .timeLimit(.minutes(10)))
+@Suite("Authorisation matrix on a live server", .timeLimit(.minutes(10)), .releasesResources)
 struct AuthorisationMatrixTests {
     @Test("write endpoint × role", arguments: WriteEndpoint.allCases, Deployment.Role.allCases)
     func matrix(_ endpoint: WriteEndpoint, _ role: Deployment.Role) async throws {
@@ -78,8 +78,10 @@ actor SharedDeployment {
     func context() async throws -> MatrixContext {
         if let starting { return try await starting.value }
         let task = Task {
-            let deployment = try await Deployment.start()
-            return MatrixContext(deployment: deployment, seeded: try await MalukuUtara.seed(deployment.admin))
+            try await TestResources.shared {
+                let deployment = try await Deployment.start()
+                return MatrixContext(deployment: deployment, seeded: try await MalukuUtara.seed(deployment.admin))
+            }
         }
         starting = task
         return try await task.value

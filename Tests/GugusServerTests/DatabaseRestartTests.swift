@@ -7,7 +7,7 @@ import Testing
 /// PostgreSQL restarted under a running server (a failover, a minor upgrade): while it is
 /// away the server answers 503 with Retry-After, never a 500 and never a crash, and once it
 /// is back the same server process serves again within 5 seconds.
-@Suite("PostgreSQL restarted under a live server", .timeLimit(.minutes(5)))
+@Suite("PostgreSQL restarted under a live server", .timeLimit(.minutes(5)), .releasesResources)
 struct DatabaseRestartTests {
     enum Phase: Sendable, Equatable { case up, down, restarting }
 

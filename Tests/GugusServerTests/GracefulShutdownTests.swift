@@ -7,7 +7,7 @@ import Testing
 
 /// SIGTERM, as systemd sends it on `systemctl stop` or a deploy: the server stops taking
 /// connections at once, finishes the requests it has, and exits 0.
-@Suite("Graceful shutdown of a live server", .timeLimit(.minutes(5)))
+@Suite("Graceful shutdown of a live server", .timeLimit(.minutes(5)), .releasesResources)
 struct GracefulShutdownTests {
     /// A roster of a thousand rows, sent in parts: the request is in flight for as long as the
     /// test needs, whatever the machine's speed.

@@ -6,7 +6,7 @@ import Testing
 
 /// What every request meets before an operation runs: the service paths, tokens (missing,
 /// malformed, unknown, revoked, expired), unknown paths, malformed bodies and the language.
-@Suite("Service paths, tokens and malformed requests on a live server", .timeLimit(.minutes(5)))
+@Suite("Service paths, tokens and malformed requests on a live server", .timeLimit(.minutes(5)), .releasesResources)
 struct ProtocolTests {
     @Test("healthz, readyz, metrics and the OpenAPI document need no token")
     func servicePaths() async throws {

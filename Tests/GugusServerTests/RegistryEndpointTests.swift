@@ -5,7 +5,7 @@ import Testing
 
 /// Regions, status, task forces, decrees and members over HTTP: each endpoint's success and
 /// its errors, with the status code and the problem document a client reads.
-@Suite("Registry endpoints on a live server", .timeLimit(.minutes(5)))
+@Suite("Registry endpoints on a live server", .timeLimit(.minutes(5)), .releasesResources)
 struct RegistryEndpointTests {
     @Test("regions and status: the lists, one region, an unknown region, bad parameters")
     func regionsAndStatus() async throws {

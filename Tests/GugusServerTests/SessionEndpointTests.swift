@@ -3,7 +3,7 @@ import GugusTestSupport
 import Testing
 
 /// Outreach sessions, their participants and their calendars over HTTP.
-@Suite("Session endpoints on a live server", .timeLimit(.minutes(5)))
+@Suite("Session endpoints on a live server", .timeLimit(.minutes(5)), .releasesResources)
 struct SessionEndpointTests {
     static let title = "Sosialisasi Strategi Nasional Bisnis dan HAM"
 

@@ -7,6 +7,8 @@ import PostgresCluster
 ///
 /// The server is the one `make test` started (`GUGUS_TEST_DATABASE_URL`), or, when a
 /// developer runs `swift test` alone, a private cluster in `.gugus-test/` that this starts.
+/// Each database is dropped when its test ends (`TestResources`); on the private cluster,
+/// what a killed test process left behind is dropped by the next one.
 public enum TestDatabase {
     /// The test server's maintenance database.
     public static func server() async throws -> PostgresConfiguration {
@@ -15,22 +17,29 @@ public enum TestDatabase {
 
     /// A new, empty database.
     public static func makeEmpty() async throws -> PostgresConfiguration {
-        let server = try await server()
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let connection = try await PostgresConnection.connect(server)
-        try await connection.execute("CREATE DATABASE \(unsafeSQL: name)")
-        await connection.close()
-        return server.database(name)
+        try await create(template: nil)
     }
 
     /// A new database created from `template`.
     public static func make(from template: String) async throws -> PostgresConfiguration {
+        try await create(template: template)
+    }
+
+    /// `t_<pid>_<random>`: the process id tells a later process whether its maker still runs.
+    static let namePrefix = "t_\(getpid())_"
+
+    private static func create(template: String?) async throws -> PostgresConfiguration {
         let server = try await server()
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let name = namePrefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         let connection = try await PostgresConnection.connect(server)
-        let quotedTemplate = try await connection.escapeIdentifier(template)
-        try await connection.execute("CREATE DATABASE \(unsafeSQL: name) TEMPLATE \(unsafeSQL: quotedTemplate)")
+        if let template {
+            let quotedTemplate = try await connection.escapeIdentifier(template)
+            try await connection.execute("CREATE DATABASE \(unsafeSQL: name) TEMPLATE \(unsafeSQL: quotedTemplate)")
+        } else {
+            try await connection.execute("CREATE DATABASE \(unsafeSQL: name)")
+        }
         await connection.close()
+        TestResources.current?.register(database: name)
         return server.database(name)
     }
 
@@ -43,12 +52,18 @@ public enum TestDatabase {
     /// A migrated database and a pool on it, acting as the local operator.
     public static func gugus(caller: Caller = .localOperator("test"), clock: @escaping @Sendable () -> Date = { Date() }) async throws -> DatabaseGugus {
         let configuration = try await makeMigrated()
-        return DatabaseGugus(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: 4)), caller: caller, clock: clock)
+        let pool = PostgresPool(configuration: configuration, options: .init(maxConnections: 4))
+        TestResources.register(pool)
+        return DatabaseGugus(pool: pool, caller: caller, clock: clock)
     }
 
     /// Drops a test database, ending any session still in it.
     public static func drop(_ configuration: PostgresConfiguration) async throws {
         guard let name = configuration.resolvedSettings()["dbname"] else { return }
+        try await drop(named: name)
+    }
+
+    static func drop(named name: String) async throws {
         let connection = try await PostgresConnection.connect(try await server())
         let quoted = try await connection.escapeIdentifier(name)
         try await connection.execute("DROP DATABASE IF EXISTS \(unsafeSQL: quoted) WITH (FORCE)")
@@ -98,8 +113,27 @@ private actor ServerOnce {
                 home: TestDatabase.repositoryRoot.appendingPathComponent(".gugus-test", isDirectory: true),
                 databaseName: "postgres", durable: false)
             configuration = try await cluster.start()
+            try await Self.dropLeftovers(on: configuration)
         }
         cached = configuration
         return configuration
+    }
+}
+
+extension ServerOnce {
+    /// Drops the test databases of processes that no longer run: a test process killed before
+    /// its tests ended. Only on the private cluster, where every process is on this machine.
+    static func dropLeftovers(on server: PostgresConfiguration) async throws {
+        let connection = try await PostgresConnection.connect(server)
+        let names = try await connection.query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 't\\_%'").decode(String.self)
+        await connection.close()
+        for name in names {
+            let parts = name.split(separator: "_")
+            // `t_<random>`, from before databases were named after their process, has no owner.
+            let ownerGone = parts.count == 2 || (parts.count == 3 && pid_t(parts[1]).map { kill($0, 0) != 0 && errno == ESRCH } == true)
+            guard ownerGone else { continue }
+            try await TestDatabase.drop(named: name)
+        }
     }
 }

@@ -3,7 +3,7 @@ import GugusTestSupport
 import Postgres
 import Testing
 
-@Suite("Connecting, transactions, cancellation")
+@Suite("Connecting, transactions, cancellation", .releasesResources)
 struct ConnectionTests {
     @Test("connects from a postgres:// URL, a postgresql:// URL and keyword settings")
     func connectingForms() async throws {

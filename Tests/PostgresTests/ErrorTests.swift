@@ -3,7 +3,7 @@ import GugusTestSupport
 import Postgres
 import Testing
 
-@Suite("Server errors")
+@Suite("Server errors", .releasesResources)
 struct ErrorTests {
     @Test("bad SQL carries SQLSTATE, message, and where in our code it ran")
     func badSQL() async throws {

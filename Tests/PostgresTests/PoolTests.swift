@@ -4,7 +4,7 @@ import Postgres
 import PostgresCluster
 import Testing
 
-@Suite("Connection pool")
+@Suite("Connection pool", .releasesResources)
 struct PoolTests {
     @Test("never opens more than its bound, and reuses connections")
     func bounded() async throws {
@@ -98,7 +98,7 @@ struct PoolTests {
     }
 }
 
-@Suite("LISTEN and NOTIFY")
+@Suite("LISTEN and NOTIFY", .releasesResources)
 struct ListenTests {
     @Test("a notification reaches two listeners")
     func twoListeners() async throws {

@@ -3,7 +3,7 @@ import GugusTestSupport
 import Postgres
 import Testing
 
-@Suite("Queries and decoding")
+@Suite("Queries and decoding", .releasesResources)
 struct QueryTests {
     @Test("interpolated values are parameters, never SQL")
     func interpolationBindsParameters() async throws {

@@ -1,8 +1,9 @@
 import Foundation
 import GugusCore
+import GugusTestSupport
 import Testing
 
-@Suite("ICSCalendar")
+@Suite("ICSCalendar", .releasesResources)
 struct ICSCalendarTests {
     /// 2025-04-10 09:00 WIT, a session in Ternate.
     static let ternateStart = Date(timeIntervalSince1970: 1_744_243_200)

@@ -1,11 +1,12 @@
 import Foundation
 import GugusCore
+import GugusTestSupport
 import Testing
 
 /// Reads Gugus's ICS output with an independent parser, Python's `icalendar`, through
 /// `Tests/Support/validate_ics.py`, so the writer is checked against how a calendar client
 /// reads the feed rather than against our own reading of RFC 5545.
-@Suite("ICSCalendar read by icalendar")
+@Suite("ICSCalendar read by icalendar", .releasesResources)
 struct ICSValidationTests {
     static let stamp = Date(timeIntervalSince1970: 1_743_465_600)  // 2025-04-01T00:00:00Z
 

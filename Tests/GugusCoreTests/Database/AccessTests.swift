@@ -3,7 +3,7 @@ import GugusCore
 import GugusTestSupport
 import Testing
 
-@Suite("Access by caller")
+@Suite("Access by caller", .releasesResources)
 struct AccessTests {
     static let malut = Caller(name: "kanwil-malut", role: .coordinator, regionCode: "82")
     static let maluku = Caller(name: "kanwil-maluku", role: .coordinator, regionCode: "81")

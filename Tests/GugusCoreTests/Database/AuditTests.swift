@@ -4,7 +4,7 @@ import GugusTestSupport
 import Postgres
 import Testing
 
-@Suite("Audit log")
+@Suite("Audit log", .releasesResources)
 struct AuditTests {
     @Test("every change is logged with its actor, action, and the row before and after")
     func entries() async throws {

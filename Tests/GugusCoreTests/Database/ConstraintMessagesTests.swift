@@ -6,7 +6,7 @@ import Testing
 
 /// The schema holds the rules when the operations' own checks are bypassed (two requests
 /// racing, or SQL written by hand); its refusals reach users as sentences, never raw.
-@Suite("Constraint messages")
+@Suite("Constraint messages", .releasesResources)
 struct ConstraintMessagesTests {
     @Test("the schema's refusals become the messages of the rules they enforce")
     func schemaRefusals() async throws {

@@ -4,7 +4,7 @@ import GugusCore
 import GugusTestSupport
 import Testing
 
-@Suite("Decrees")
+@Suite("Decrees", .releasesResources)
 struct DecreeTests {
     @Test("a Keputusan Gubernur: kind from the region, in force from its signing date")
     func register() async throws {

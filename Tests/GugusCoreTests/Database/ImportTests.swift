@@ -41,7 +41,7 @@ enum Rosters {
     }
 }
 
-@Suite("Member import")
+@Suite("Member import", .releasesResources)
 struct ImportTests {
     private func establishedGugus() async throws -> (DatabaseGugus, TaskForce, Decree) {
         let gugus = try await TestDatabase.gugus(clock: clock(at: CivilDate(2025, 6, 1)))

@@ -3,7 +3,7 @@ import GugusCore
 import GugusTestSupport
 import Testing
 
-@Suite("Members")
+@Suite("Members", .releasesResources)
 struct MemberTests {
     private func establishedGugus() async throws -> (DatabaseGugus, TaskForce, Decree) {
         let gugus = try await TestDatabase.gugus(clock: clock(at: CivilDate(2025, 6, 1)))

@@ -4,7 +4,7 @@ import GugusTestSupport
 import Postgres
 import Testing
 
-@Suite("Migrations")
+@Suite("Migrations", .releasesResources)
 struct MigratorTests {
     @Test("the first run applies every file, the second nothing")
     func idempotent() async throws {

@@ -3,7 +3,7 @@ import GugusCore
 import GugusTestSupport
 import Testing
 
-@Suite("Status")
+@Suite("Status", .releasesResources)
 struct StatusTests {
     @Test("not_formed, established, expiring, lapsed: on the right days", arguments: [
         (CivilDate(2024, 2, 29), TaskForceState.notFormed, nil as Int?),

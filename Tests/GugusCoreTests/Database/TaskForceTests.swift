@@ -3,7 +3,7 @@ import GugusCore
 import GugusTestSupport
 import Testing
 
-@Suite("Regions and task forces")
+@Suite("Regions and task forces", .releasesResources)
 struct TaskForceTests {
     @Test("all 38 provinces are loaded, with their zones")
     func regions() async throws {

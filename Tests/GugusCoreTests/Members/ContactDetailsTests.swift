@@ -1,8 +1,9 @@
 import Foundation
 import GugusCore
+import GugusTestSupport
 import Testing
 
-@Suite struct EmailAddressTests {
+@Suite(.releasesResources) struct EmailAddressTests {
     @Test func trimsAndLowercasesTheDomainOnly() throws {
         let email = try EmailAddress(parsing: "  Budi.Santoso@Malutprov.GO.ID \u{00A0}")
         #expect(email.address == "Budi.Santoso@malutprov.go.id")
@@ -84,7 +85,7 @@ import Testing
     }
 }
 
-@Suite struct PhoneNumberTests {
+@Suite(.releasesResources) struct PhoneNumberTests {
     @Test(arguments: [
         ("0812-3456-7890", "+6281234567890"),
         ("0812 3456 7890", "+6281234567890"),

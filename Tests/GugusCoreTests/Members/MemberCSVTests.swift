@@ -1,5 +1,6 @@
 import Foundation
 import GugusCore
+import GugusTestSupport
 import Testing
 
 private func parse(_ text: String) throws(GugusError) -> MemberCSVResult {
@@ -19,7 +20,7 @@ private func fileError(_ data: Data) -> GugusError? {
     }
 }
 
-@Suite struct MemberCSVTests {
+@Suite(.releasesResources) struct MemberCSVTests {
     @Test func readsACleanFile() throws {
         let result = try parse("""
             name,role,position,institution,email,phone,working_group,from,until
@@ -245,7 +246,7 @@ private func fileError(_ data: Data) -> GugusError? {
 }
 
 /// Line numbers over thousands of records, with multi-line values scattered through them.
-@Suite struct MemberCSVLargeFileTests {
+@Suite(.releasesResources) struct MemberCSVLargeFileTests {
     /// A roster of `count` members where every 7th position is quoted across two lines and
     /// every 97th role is bad, with the line each record starts on.
     static func roster(count: Int, lineBreak: String = "\n") -> (text: String, lines: [Int], badLines: [Int]) {
@@ -283,7 +284,7 @@ private func fileError(_ data: Data) -> GugusError? {
     }
 }
 
-@Suite struct MemberCSVFileErrorTests {
+@Suite(.releasesResources) struct MemberCSVFileErrorTests {
     @Test func unknownColumnListsTheAcceptedNames() {
         let error = fileError("No,nama,peran,jabatan,instansi\n1,Budi,ketua,Gubernur,Pemprov\n")
         #expect(error?.kind == .invalid)
@@ -357,7 +358,7 @@ private func fileError(_ data: Data) -> GugusError? {
     }
 }
 
-@Suite struct MemberCSVExampleTests {
+@Suite(.releasesResources) struct MemberCSVExampleTests {
     /// docs/examples, found from this file: Tests/GugusCoreTests/Members/ is three folders below the root.
     static let examples = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -9,7 +9,7 @@ import Testing
 // The process-level checks (two TZ values, 20 concurrent `session invite` processes, the
 // seed scenario) are in Tests/GugusCLITests/SessionCommandTests.swift.
 
-@Suite("Outreach sessions")
+@Suite("Outreach sessions", .releasesResources)
 struct SessionTests {
     /// Kalimantan Barat (61, Asia/Pontianak, WIB): a task force and nothing else.
     private func kalimantanBarat() async throws -> DatabaseGugus {

@@ -1,8 +1,9 @@
 import Foundation
 import GugusCore
+import GugusTestSupport
 import Testing
 
-@Suite("DurationText")
+@Suite("DurationText", .releasesResources)
 struct DurationTextTests {
     @Test("durations as coordinators write them", arguments: [
         ("30m", 1_800, "30m"),

@@ -1,10 +1,11 @@
 import Foundation
 import GugusCore
+import GugusTestSupport
 import Testing
 
 /// Every expectation here is an absolute instant or exact text, so the suite must pass
 /// whatever `TZ` the test process runs with (it is run with America/New_York and Asia/Tokyo).
-@Suite("LocalTime")
+@Suite("LocalTime", .releasesResources)
 struct LocalTimeTests {
     /// 2025-05-06T02:00:00Z.
     static let may6At0200UTC = Date(timeIntervalSince1970: 1_746_496_800)

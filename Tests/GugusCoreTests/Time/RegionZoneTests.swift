@@ -1,8 +1,9 @@
 import Foundation
 import GugusCore
+import GugusTestSupport
 import Testing
 
-@Suite("RegionZone")
+@Suite("RegionZone", .releasesResources)
 struct RegionZoneTests {
     /// 2025-05-06T02:00:00Z, 09:00 in Jakarta.
     let may6 = Date(timeIntervalSince1970: 1_746_496_800)

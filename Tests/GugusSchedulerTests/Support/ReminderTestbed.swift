@@ -21,7 +21,9 @@ struct ReminderTestbed {
 
     static func make() async throws -> ReminderTestbed {
         let configuration = try await TestDatabase.makeMigrated()
-        let gugus = DatabaseGugus(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: 4)), caller: .localOperator("test"))
+        let pool = PostgresPool(configuration: configuration, options: .init(maxConnections: 4))
+        TestResources.register(pool)
+        let gugus = DatabaseGugus(pool: pool, caller: .localOperator("test"))
         let today = CivilDate(Date(), in: zone)
         _ = try await gugus.createTaskForce(NewTaskForce(regionCode: "82"))
         // A decree in force from a month ago for two years, whenever the tests run.
@@ -113,7 +115,7 @@ struct ReminderTestbed {
 
     /// A worker in this process, writing the log channel to `logPath`.
     func dispatcher(_ configure: (inout SchedulerConfiguration) -> Void = { _ in }, logPath: String? = nil, worker: String = "test-worker") throws -> ReminderDispatcher {
-        var configuration = SchedulerConfiguration(logPath: logPath ?? Self.temporaryPath("reminders.jsonl"))
+        var configuration = SchedulerConfiguration(logPath: try logPath ?? Self.temporaryPath("reminders.jsonl"))
         configure(&configuration)
         var logger = Logger(label: "gugus.scheduler.test")
         logger.logLevel = .warning
@@ -163,10 +165,9 @@ struct ReminderTestbed {
 
     // MARK: Files and text
 
-    static func temporaryPath(_ name: String) -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-scheduler-test-\(UUID().uuidString)", isDirectory: true)
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent(name).path
+    /// A path in a new folder of the test's own, removed when the test ends.
+    static func temporaryPath(_ name: String) throws -> String {
+        try TestResources.folder("gugus-scheduler-test").appendingPathComponent(name).path
     }
 
     /// The JSON lines the log channel wrote.

@@ -14,8 +14,7 @@ final class SpawnedProcess: @unchecked Sendable {
 
     init(_ name: String, executable: URL, arguments: [String], environment: [String: String]) throws {
         self.name = name
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-child-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TestResources.folder("gugus-child")
         stdoutPath = directory.appendingPathComponent("stdout.txt").path
         stderrPath = directory.appendingPathComponent("stderr.txt").path
         for path in [stdoutPath, stderrPath] { FileManager.default.createFile(atPath: path, contents: nil) }
@@ -117,7 +116,7 @@ final class WebhookListener: @unchecked Sendable {
 
     /// `options`: `--secret S`, `--status 500`, `--fail-first N`, `--delay-ms N`.
     init(_ options: [String] = []) async throws {
-        requestsPath = ReminderTestbed.temporaryPath("requests.jsonl")
+        requestsPath = try ReminderTestbed.temporaryPath("requests.jsonl")
         let script = TestDatabase.repositoryRoot.appendingPathComponent("Tests/Support/webhook_listener.py")
         child = try SpawnedProcess(
             "webhook_listener.py", executable: URL(fileURLWithPath: "/usr/bin/env"),

@@ -37,8 +37,7 @@ final class ServerProcess: Sendable {
 
     private static func launch(port: Int, databaseURL: String, scheduler: Bool, environment extra: [String: String]) throws -> ServerProcess {
         let binary = try GugusExecutable.required()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-serve-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TestResources.folder("gugus-serve")
         let logFile = folder.appendingPathComponent("server.log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
