@@ -225,23 +225,8 @@ enum ZoneProbe {
 /// Runs `gugus session ics …` and reads its output with Tests/Support/validate_ics.py
 /// (Python's `icalendar`), as a calendar client would.
 enum ICSCheck {
-    struct Report: Decodable {
-        struct Zone: Decodable { var tznames: [String] }
-        struct Event: Decodable {
-            var uid: String
-            var sequence: Int
-            var status: String?
-            var startUtc: String?
-            var startTzid: String?
-        }
-
-        var timezones: [Zone]
-        var events: [Event]
-        var problems: [String]
-    }
-
     struct Result {
-        var events: [Report.Event]
+        var events: [ICSValidator.Report.Event]
         var timezones: [[String]]
         var problems: [String]
     }
@@ -250,17 +235,9 @@ enum ICSCheck {
         let file = try temporaryFile("session.ics", Data())
         let written = try await gugus.run(arguments + ["--output", file])
         #expect(written.status == 0, "\(written)")
-        let script = TestDatabase.repositoryRoot.appendingPathComponent("Tests/Support/validate_ics.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, file, "--events", String(events)]
-        let output = try temporaryFile("report.json", Data())
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        try await ZoneProbe.run(process)
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let report = try decoder.decode(Report.self, from: try Data(contentsOf: URL(fileURLWithPath: output)))
-        #expect(process.terminationStatus == (report.problems.isEmpty ? 0 : 1))
+        let outcome = try await ICSValidator.validate(try String(contentsOfFile: file, encoding: .utf8), expectedEvents: events)
+        let report = try #require(outcome.report, "\(outcome.stderr)")
+        #expect(outcome.status == (report.problems.isEmpty ? 0 : 1))
         return Result(events: report.events, timezones: report.timezones.map(\.tznames), problems: report.problems)
     }
 }

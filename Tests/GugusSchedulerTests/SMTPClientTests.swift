@@ -537,7 +537,16 @@ struct ReceivedMessage: Decodable {
         var autoSubmitted: String?
         var xGugusReminder: String?
         var body: String?
+        var attachments: [Attachment]
         var defects: [String]
+    }
+
+    struct Attachment: Decodable {
+        var contentType: String
+        var method: String?
+        var filename: String?
+        var transferEncoding: String?
+        var text: String?
     }
 
     var mailFrom: String

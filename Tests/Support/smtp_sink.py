@@ -137,8 +137,19 @@ class Recorder:
 
 def parse(raw):
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    body = message.get_content() if message.get_content_maintype() == "text" else None
+    text_part = message.get_body(preferencelist=("plain",))
+    body = text_part.get_content() if text_part is not None else None
     date = message["date"]
+    attachments = [
+        {
+            "content_type": part.get_content_type(),
+            "method": part.get_param("method"),
+            "filename": part.get_filename(),
+            "transfer_encoding": part["content-transfer-encoding"] and str(part["content-transfer-encoding"]),
+            "text": part.get_content() if part.get_content_maintype() == "text" else None,
+        }
+        for part in message.iter_attachments()
+    ]
     return {
         "subject": str(message["subject"]) if message["subject"] is not None else None,
         "from": str(message["from"]) if message["from"] is not None else None,
@@ -154,7 +165,9 @@ def parse(raw):
         "auto_submitted": message["auto-submitted"] and str(message["auto-submitted"]),
         "x_gugus_reminder": message["x-gugus-reminder"] and str(message["x-gugus-reminder"]),
         "body": body.replace("\r\n", "\n") if body is not None else None,
-        "defects": [type(defect).__name__ for defect in message.defects],
+        "attachments": attachments,
+        "defects": [type(defect).__name__ for defect in message.defects]
+        + [type(defect).__name__ for part in message.walk() if part is not message for defect in part.defects],
     }
 
 

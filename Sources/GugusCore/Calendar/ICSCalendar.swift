@@ -31,6 +31,21 @@ public struct ICSEvent: Sendable, Hashable {
     /// When this copy of the event was produced. Passed in, not read from the clock, so the
     /// same data always renders the same bytes (and the same HTTP ETag).
     public var dtstamp: Date
+    /// For an invitation sent by e-mail (`METHOD:REQUEST` or `CANCEL`): who sends it and to
+    /// whom, as RFC 5546 requires of those methods. Feeds leave both out.
+    public var organizer: MailContact?
+    public var attendee: MailContact?
+
+    /// A name and an e-mail address, as ORGANIZER and ATTENDEE carry them.
+    public struct MailContact: Sendable, Hashable {
+        public var name: String?
+        public var email: String
+
+        public init(name: String?, email: String) {
+            self.name = name
+            self.email = email
+        }
+    }
 
     public init(
         uid: String, sequence: Int, summary: String, description: String? = nil,
@@ -53,7 +68,27 @@ public struct ICSEvent: Sendable, Hashable {
     }
 }
 
-/// An iCalendar (RFC 5545) feed of sessions, for `session ics` and `calendar.ics`.
+extension ICSEvent {
+    /// An outreach session as an event: the same UID and SEQUENCE in the feeds, in e-mail
+    /// invitations and in their updates, so a calendar app updates the one entry in place.
+    public static func session(
+        id: Int64, title: String, format: String, mode: String, taskForceName: String, status: OutreachSession.Status,
+        cancelReason: String?, notes: String?, venue: String?, onlineURL: String?, start: Date, end: Date, zone: RegionZone,
+        version: Int, created: Date?, lastModified: Date
+    ) -> ICSEvent {
+        var description = "\(format.capitalized) · \(mode) · \(taskForceName)"
+        if let notes { description += "\n\n\(notes)" }
+        if status == .cancelled, let cancelReason { description += "\n\nDibatalkan / Cancelled: \(cancelReason)" }
+        return ICSEvent(
+            uid: "session-\(id)@gugus.stranas-bham", sequence: version, summary: title, description: description,
+            location: venue, url: onlineURL.flatMap(URL.init(string:)), start: start, end: end, zone: zone,
+            status: status == .cancelled ? .cancelled : .confirmed, created: created, lastModified: lastModified,
+            dtstamp: lastModified)
+    }
+}
+
+/// An iCalendar (RFC 5545) feed of sessions, for `session ics` and `calendar.ics`, or one
+/// event sent by e-mail as an invitation (RFC 5546's REQUEST) or its cancellation (CANCEL).
 ///
 /// Written by hand: Gugus needs only events and fixed-offset zones, and the rules calendar
 /// clients are strict about are few and tested here (CRLF line ends, folding at 75 octets
@@ -66,11 +101,21 @@ public struct ICSCalendar: Sendable, Hashable {
     /// Written in the order given.
     public var events: [ICSEvent]
     public var productID: String
+    public var method: Method
 
-    public init(name: String, events: [ICSEvent], productID: String = ICSCalendar.defaultProductID) {
+    /// What the calendar is for (RFC 5546): a feed to subscribe to, an invitation or an
+    /// update of one, or a cancellation.
+    public enum Method: String, Sendable, Hashable {
+        case publish = "PUBLISH"
+        case request = "REQUEST"
+        case cancel = "CANCEL"
+    }
+
+    public init(name: String, events: [ICSEvent], productID: String = ICSCalendar.defaultProductID, method: Method = .publish) {
         self.name = name
         self.events = events
         self.productID = productID
+        self.method = method
     }
 
     /// The whole feed. The same calendar always renders to the same text.
@@ -81,7 +126,7 @@ public struct ICSCalendar: Sendable, Hashable {
         out.append("VERSION", "2.0")
         out.append("PRODID", text: productID)
         out.append("CALSCALE", "GREGORIAN")
-        out.append("METHOD", "PUBLISH")
+        out.append("METHOD", method.rawValue)
         out.append("X-WR-CALNAME", text: name)
         for (zone, since) in zones.sorted(by: { $0.key.identifier < $1.key.identifier }) {
             out.appendTimeZone(zone, at: since)
@@ -173,6 +218,12 @@ private struct ContentLines {
         if let lastModified = event.lastModified {
             append("LAST-MODIFIED", Self.utc(lastModified))
         }
+        if let organizer = event.organizer {
+            append("ORGANIZER" + Self.commonName(organizer.name), "mailto:\(organizer.email)")
+        }
+        if let attendee = event.attendee {
+            append("ATTENDEE" + Self.commonName(attendee.name) + ";ROLE=REQ-PARTICIPANT;RSVP=FALSE", "mailto:\(attendee.email)")
+        }
         append("END", "VEVENT")
     }
 
@@ -215,6 +266,16 @@ private struct ContentLines {
             }
         }
         return escaped
+    }
+
+    /// `;CN="Name"`: a quoted parameter value, which may hold any character but DQUOTE and
+    /// controls (RFC 5545 §3.1), so those are dropped.
+    static func commonName(_ name: String?) -> String {
+        guard let name, !name.isEmpty else { return "" }
+        let safe = String(String.UnicodeScalarView(name.unicodeScalars.filter {
+            $0 != "\"" && $0.properties.generalCategory != .control
+        }))
+        return ";CN=\"\(safe)\""
     }
 
     /// `20250410T020000Z`.

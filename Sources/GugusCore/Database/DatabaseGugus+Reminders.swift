@@ -86,7 +86,7 @@ extension DatabaseGugus {
                 filter.append(" AND r.task_force_id = \(taskForce.id)")
             }
             let rows = try await connection.query("""
-                SELECT r.id, r.rule_id, r.task_force_id, r.session_id, r.decree_id, r.region_code, r.recipient_name,
+                SELECT r.id, r.kind, r.rule_id, r.task_force_id, r.session_id, r.decree_id, r.region_code, r.recipient_name,
                        r.recipient_email, r.channel, r.due_at, r.status, r.attempts, r.planned_version, r.skip_reason,
                        r.last_error, r.sent_at, t.region_code AS task_force_region
                 FROM reminder r LEFT JOIN task_force t ON t.id = r.task_force_id
@@ -200,6 +200,7 @@ struct RuleRow: Decodable {
 
 struct ReminderRow: Decodable {
     var id: Int64
+    var kind: Reminder.Kind
     var ruleId: Int64
     var taskForceId: Int64?
     var sessionId: Int64?
@@ -218,9 +219,9 @@ struct ReminderRow: Decodable {
 
     var reminder: Reminder {
         Reminder(
-            id: id, ruleId: ruleId, taskForceId: taskForceId, sessionId: sessionId, decreeId: decreeId, regionCode: regionCode,
+            id: id, kind: kind, ruleId: ruleId, taskForceId: taskForceId, sessionId: sessionId, decreeId: decreeId, regionCode: regionCode,
             recipientName: recipientName, recipientEmail: recipientEmail, channel: channel, dueAt: dueAt, status: status,
             attempts: attempts, plannedVersion: plannedVersion, skipReason: skipReason, lastError: lastError, sentAt: sentAt,
-            idempotencyKey: Reminder.idempotencyKey(id: id, plannedVersion: plannedVersion))
+            idempotencyKey: Reminder.idempotencyKey(id: id, plannedVersion: plannedVersion, kind: kind))
     }
 }

@@ -240,15 +240,11 @@ extension DatabaseGugus {
     }
 
     static func event(_ session: OutreachSession, taskForce: TaskForce) -> ICSEvent {
-        var description = "\(session.format.rawValue.capitalized) · \(session.mode.rawValue) · \(taskForce.name)"
-        if let notes = session.notes { description += "\n\n\(notes)" }
-        if session.status == .cancelled, let reason = session.cancelReason { description += "\n\nDibatalkan / Cancelled: \(reason)" }
-        return ICSEvent(
-            uid: "session-\(session.id)@gugus.stranas-bham", sequence: session.version, summary: session.title,
-            description: description, location: session.venue, url: session.onlineUrl.flatMap(URL.init(string:)),
-            start: session.startsAt, end: session.endsAt, zone: session.zone,
-            status: session.status == .cancelled ? .cancelled : .confirmed,
-            created: session.createdAt, lastModified: session.updatedAt, dtstamp: session.updatedAt)
+        .session(
+            id: session.id, title: session.title, format: session.format.rawValue, mode: session.mode.rawValue,
+            taskForceName: taskForce.name, status: session.status, cancelReason: session.cancelReason, notes: session.notes,
+            venue: session.venue, onlineURL: session.onlineUrl, start: session.startsAt, end: session.endsAt, zone: session.zone,
+            version: session.version, created: session.createdAt, lastModified: session.updatedAt)
     }
 
     // MARK: Helpers

@@ -72,13 +72,26 @@ public struct NewReminderRule: Sendable, Hashable, Codable {
     }
 }
 
-/// One planned message: one per rule, session (or decree, or province), recipient and channel.
+/// One planned message. A session reminder is one per session, person, channel and due time,
+/// however many rules and audiences reach the person; a compliance reminder one per rule,
+/// decree (or province and period), recipient and channel. A notice is one per session,
+/// person, channel and session version.
 public struct Reminder: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Codable, CaseIterable {
         case pending, sent, skipped, failed, dead
     }
 
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// Before a session, or about a decree or a province (the rule's kind says which).
+        case reminder
+        /// The session's time or place changed after the person was reminded.
+        case changeNotice = "change_notice"
+        /// The session was cancelled after the person was reminded.
+        case cancelNotice = "cancel_notice"
+    }
+
     public var id: Int64
+    public var kind: Kind
     public var ruleId: Int64
     public var taskForceId: Int64?
     public var sessionId: Int64?
@@ -115,8 +128,8 @@ public struct ReminderQuery: Sendable, Hashable, Codable {
 
 extension Reminder {
     /// The stable key of a reminder as planned: the same for every retry and every worker,
-    /// and new when a changed session makes it a new message.
-    public static func idempotencyKey(id: Int64, plannedVersion: Int?) -> String {
-        "gugus-reminder-\(id)-v\(plannedVersion ?? 0)"
+    /// and new when a changed session makes it a new message. Notices have keys of their own.
+    public static func idempotencyKey(id: Int64, plannedVersion: Int?, kind: Kind = .reminder) -> String {
+        "gugus-\(kind == .reminder ? "reminder" : "notice")-\(id)-v\(plannedVersion ?? 0)"
     }
 }

@@ -13,6 +13,13 @@ public struct Delivery: Sendable {
     public var message: ReminderMessage
     /// The JSON document the log and webhook channels send.
     public var payload: ReminderPayload
+    /// The session as an iCalendar invitation, for e-mail.
+    public var calendar: Calendar?
+
+    public struct Calendar: Sendable {
+        public var method: ICSCalendar.Method
+        public var text: String
+    }
 }
 
 /// Why a delivery failed, and whether trying again could help.

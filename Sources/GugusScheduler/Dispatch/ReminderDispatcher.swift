@@ -267,8 +267,11 @@ public final class ReminderDispatcher: Service, Sendable {
 
     /// Why a claimed reminder must not go now, or nil when it should.
     func skipReason(_ reminder: ClaimedReminder) -> String? {
-        if reminder.ruleRemoved { return "rule removed" }
-        if reminder.sessionId != nil {
+        if reminder.kind != .reminder {
+            if let reason = noticeSkipReason(reminder) { return reason }
+        } else if reminder.ruleRemoved {
+            return "rule removed"
+        } else if reminder.sessionId != nil {
             switch reminder.sessionStatus {
             case .cancelled: return "session cancelled"
             case .completed: return "session completed"
@@ -295,6 +298,28 @@ public final class ReminderDispatcher: Service, Sendable {
         return nil
     }
 
+    /// Why a notice must not go now. A notice goes to whoever was told of the session, even
+    /// if their rule was removed since: what they were told is wrong now.
+    private func noticeSkipReason(_ notice: ClaimedReminder) -> String? {
+        switch (notice.kind, notice.sessionStatus) {
+        case (_, nil): return "session no longer exists"
+        case (.changeNotice, .cancelled): return "superseded by the cancellation"
+        case (.changeNotice, .completed): return "session completed"
+        case (.cancelNotice, .scheduled), (.cancelNotice, .completed): return "session no longer cancelled"
+        default: break
+        }
+        if notice.kind == .changeNotice {
+            if notice.sessionVersion != notice.plannedVersion {
+                return "superseded by a newer change (for version \(notice.plannedVersion ?? 0), now \(notice.sessionVersion ?? 0))"
+            }
+            if let starts = notice.startsAt, notice.now >= starts {
+                return "session already started at \(LocalTime.iso8601(starts))"
+            }
+        }
+        if notice.notice == nil { return "notice without what the person was told" }
+        return nil
+    }
+
     // MARK: Messages
 
     func delivery(for reminder: ClaimedReminder, renderer: inout BatchRenderer) throws(DeliveryError) -> Delivery {
@@ -303,6 +328,8 @@ public final class ReminderDispatcher: Service, Sendable {
         let template: String
         var session: ReminderPayload.Session?
         var links: [String: String] = [:]
+        var previous: ReminderPayload.Session?
+        var calendar: Delivery.Calendar?
         switch reminder.ruleKind {
         case .session:
             guard let starts = reminder.startsAt, let ends = reminder.endsAt, let title = reminder.title else {
@@ -310,18 +337,41 @@ public final class ReminderDispatcher: Service, Sendable {
             }
             let zone = renderer.zone(reminder.sessionTimeZone)
             let when = LocalTime.long(starts, in: zone, language: language)
-            template = "session-reminder"
+            let format = reminder.format ?? "sosialisasi"
             values["title"] = title
             values["when"] = when
             values["endTime"] = LocalTime.timeOfDay(ends, in: zone, language: language)
             values["venue"] = reminder.venue
             values["url"] = reminder.onlineUrl
             values["place"] = reminder.venue ?? reminder.onlineUrl
-            values["formatName"] = Self.formatName(reminder.format ?? "sosialisasi", language)
+            values["formatName"] = Self.formatName(format, language)
             session = ReminderPayload.Session(
-                id: reminder.sessionId ?? 0, title: title, format: reminder.format ?? "sosialisasi", startsAt: starts, endsAt: ends,
+                id: reminder.sessionId ?? 0, title: title, format: format, startsAt: starts, endsAt: ends,
                 timeZone: zone.identifier, zoneLabel: zone.label(at: starts), localTime: when, venue: reminder.venue,
                 url: reminder.onlineUrl, version: reminder.sessionVersion ?? 0)
+            switch reminder.kind {
+            case .reminder:
+                template = "session-reminder"
+            case .changeNotice, .cancelNotice:
+                guard let old = reminder.notice?.old else { throw DeliveryError("notice \(reminder.id) has no old values", permanent: true) }
+                let oldZone = renderer.zone(old.timeZone)
+                let oldWhen = LocalTime.long(old.startsAt, in: oldZone, language: language)
+                template = reminder.kind == .changeNotice ? "session-change" : "session-cancel"
+                values["oldWhen"] = oldWhen
+                values["oldEndTime"] = LocalTime.timeOfDay(old.endsAt, in: oldZone, language: language)
+                values["oldPlace"] = old.venue ?? old.onlineUrl
+                values["reason"] = reminder.notice?.reason
+                // Only what changed is said to have changed.
+                if values["oldPlace"] != values["place"] { values["placeChanged"] = "yes" }
+                if (old.startsAt, old.endsAt) != (starts, ends) || oldZone != zone { values["timeChanged"] = "yes" }
+                previous = ReminderPayload.Session(
+                    id: reminder.sessionId ?? 0, title: title, format: format, startsAt: old.startsAt, endsAt: old.endsAt,
+                    timeZone: oldZone.identifier, zoneLabel: oldZone.label(at: old.startsAt), localTime: oldWhen,
+                    venue: old.venue, url: old.onlineUrl, version: reminder.plannedVersion.map { $0 - 1 } ?? 0)
+            }
+            if reminder.channel == .email, let id = reminder.sessionId {
+                calendar = sessionCalendar(reminder, id: id, title: title, format: format, starts: starts, ends: ends, zone: zone)
+            }
             if let base = configuration.publicURL, let id = reminder.sessionId {
                 links["calendar"] = "\(base)/v1/sessions/\(id)/calendar.ics"
                 links["session"] = "\(base)/v1/sessions/\(id)"
@@ -343,15 +393,39 @@ public final class ReminderDispatcher: Service, Sendable {
         }
         let message = try renderer.render(template, language: language, values: values.compactMapValues { $0 })
         let payload = ReminderPayload(
-            idempotencyKey: reminder.idempotencyKey, reminderId: reminder.id, kind: reminder.ruleKind.rawValue,
+            idempotencyKey: reminder.idempotencyKey, reminderId: reminder.id,
+            kind: reminder.kind == .reminder ? reminder.ruleKind.rawValue : reminder.kind.rawValue,
             channel: reminder.channel.rawValue, dueAt: reminder.dueAt, deliveredAt: nil,
             recipient: .init(key: reminder.recipientKey, name: reminder.recipientName, email: reminder.recipientEmail, language: language.rawValue),
-            taskForce: reminder.taskForceName, session: session, decreeNumber: reminder.decreeNumber,
-            regionCode: reminder.regionCode ?? reminder.taskForceRegion, subject: message.subject, text: message.text, links: links)
+            taskForce: reminder.taskForceName, session: session, previous: previous, reason: reminder.notice?.reason,
+            decreeNumber: reminder.decreeNumber, regionCode: reminder.regionCode ?? reminder.taskForceRegion,
+            subject: message.subject, text: message.text, links: links)
         return Delivery(
             reminderID: reminder.id, idempotencyKey: reminder.idempotencyKey, channel: reminder.channel,
             recipientName: reminder.recipientName, recipientEmail: reminder.recipientEmail, language: language,
-            webhookURL: reminder.webhookUrl, message: message, payload: payload)
+            webhookURL: reminder.webhookUrl, message: message, payload: payload, calendar: calendar)
+    }
+
+    /// The session as a calendar invitation for an e-mail: the same event as the feed (UID,
+    /// SEQUENCE from the version), so a calendar app that took the first invitation updates it
+    /// in place; a cancellation notice carries METHOD:CANCEL.
+    private func sessionCalendar(
+        _ reminder: ClaimedReminder, id: Int64, title: String, format: String, starts: Date, ends: Date, zone: RegionZone
+    ) -> Delivery.Calendar {
+        var event = ICSEvent.session(
+            id: id, title: title, format: format, mode: reminder.mode ?? "luring",
+            taskForceName: reminder.taskForceName ?? "Gugus Tugas Nasional Bisnis dan HAM", status: reminder.sessionStatus ?? .scheduled,
+            cancelReason: reminder.cancelReason, notes: reminder.sessionNotes, venue: reminder.venue, onlineURL: reminder.onlineUrl,
+            start: starts, end: ends, zone: zone, version: reminder.sessionVersion ?? 1, created: reminder.sessionCreatedAt,
+            lastModified: reminder.sessionUpdatedAt ?? reminder.now)
+        if let organizer = try? MailAddress(configuration.mailFrom) {
+            event.organizer = .init(name: organizer.displayName, email: organizer.address)
+        }
+        if let email = reminder.recipientEmail {
+            event.attendee = .init(name: reminder.recipientName, email: email)
+        }
+        let method: ICSCalendar.Method = reminder.kind == .cancelNotice ? .cancel : .request
+        return Delivery.Calendar(method: method, text: ICSCalendar(name: title, events: [event], method: method).render())
     }
 
     static func formatName(_ format: String, _ language: Language) -> String {

@@ -169,6 +169,10 @@ public struct ReminderPayload: Sendable, Codable {
     public var recipient: Recipient
     public var taskForce: String?
     public var session: Session?
+    /// For a change or cancellation notice: the session as the person was last told it.
+    public var previous: Session?
+    /// For a cancellation notice: why, as the coordinator wrote it.
+    public var reason: String?
     public var decreeNumber: String?
     public var regionCode: String?
     public var subject: String
@@ -179,7 +183,7 @@ public struct ReminderPayload: Sendable, Codable {
     // which converted every key of every reminder again (a tenth of a worker's CPU).
     enum CodingKeys: String, CodingKey {
         case idempotencyKey = "idempotency_key", reminderId = "reminder_id", kind, channel, dueAt = "due_at"
-        case deliveredAt = "delivered_at", recipient, taskForce = "task_force", session, decreeNumber = "decree_number"
-        case regionCode = "region_code", subject, text, links
+        case deliveredAt = "delivered_at", recipient, taskForce = "task_force", session, previous, reason
+        case decreeNumber = "decree_number", regionCode = "region_code", subject, text, links
     }
 }

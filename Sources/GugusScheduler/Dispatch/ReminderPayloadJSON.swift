@@ -21,6 +21,11 @@ extension ReminderPayload {
         var links = JSONObjectWriter()
         for (key, value) in self.links.sorted(by: { $0.key < $1.key }) { links.field(key, value) }
         writer.raw(links.finish())
+        if let previous {
+            writer.key("previous")
+            writer.raw(Self.json(previous))
+        }
+        writer.field("reason", reason)
         writer.key("recipient")
         var recipient = JSONObjectWriter()
         recipient.field("email", self.recipient.email)
@@ -32,24 +37,28 @@ extension ReminderPayload {
         writer.field("reminder_id", reminderId)
         if let session {
             writer.key("session")
-            var object = JSONObjectWriter()
-            object.field("ends_at", PostgresTimestamp.format(session.endsAt))
-            object.field("format", session.format)
-            object.field("id", session.id)
-            object.field("local_time", session.localTime)
-            object.field("starts_at", PostgresTimestamp.format(session.startsAt))
-            object.field("time_zone", session.timeZone)
-            object.field("title", session.title)
-            object.field("url", session.url)
-            object.field("venue", session.venue)
-            object.field("version", Int64(session.version))
-            object.field("zone_label", session.zoneLabel)
-            writer.raw(object.finish())
+            writer.raw(Self.json(session))
         }
         writer.field("subject", subject)
         writer.field("task_force", taskForce)
         writer.field("text", text)
         return writer.finish()
+    }
+
+    private static func json(_ session: Session) -> [UInt8] {
+        var object = JSONObjectWriter()
+        object.field("ends_at", PostgresTimestamp.format(session.endsAt))
+        object.field("format", session.format)
+        object.field("id", session.id)
+        object.field("local_time", session.localTime)
+        object.field("starts_at", PostgresTimestamp.format(session.startsAt))
+        object.field("time_zone", session.timeZone)
+        object.field("title", session.title)
+        object.field("url", session.url)
+        object.field("venue", session.venue)
+        object.field("version", Int64(session.version))
+        object.field("zone_label", session.zoneLabel)
+        return object.finish()
     }
 }
 

@@ -3,8 +3,9 @@ import GugusCore
 import Postgres
 
 /// A reminder a worker has claimed, with what it needs to check and send it.
-struct ClaimedReminder: Decodable, Sendable {
+struct ClaimedReminder: Sendable {
     var id: Int64
+    var kind: Reminder.Kind
     var attempt: Int
     var channel: ReminderRule.Channel
     var dueAt: Date
@@ -28,6 +29,13 @@ struct ClaimedReminder: Decodable, Sendable {
     var venue: String?
     var onlineUrl: String?
     var format: String?
+    var mode: String?
+    var cancelReason: String?
+    var sessionNotes: String?
+    var sessionCreatedAt: Date?
+    var sessionUpdatedAt: Date?
+    /// For a notice: what the person was last told, and a cancellation's reason.
+    var notice: Notice?
     var taskForceName: String?
     var taskForceRegion: String?
     var decreeNumber: String?
@@ -37,7 +45,39 @@ struct ClaimedReminder: Decodable, Sendable {
     var now: Date
     var stillCurrent: Bool
 
-    var idempotencyKey: String { Reminder.idempotencyKey(id: id, plannedVersion: plannedVersion) }
+    var idempotencyKey: String { Reminder.idempotencyKey(id: id, plannedVersion: plannedVersion, kind: kind) }
+
+    /// The `notice` column: `{"old": {starts_at, ends_at, time_zone, venue, online_url, …}, "reason": …}`.
+    struct Notice: Decodable, Sendable {
+        struct TimeAndPlace: Decodable, Sendable {
+            var startsAt: Date
+            var endsAt: Date
+            var timeZone: String
+            var venue: String?
+            var onlineUrl: String?
+
+            enum CodingKeys: String, CodingKey {
+                case startsAt = "starts_at", endsAt = "ends_at", timeZone = "time_zone", venue, onlineUrl = "online_url"
+            }
+        }
+
+        var old: TimeAndPlace
+        var reason: String?
+
+        static func decode(_ json: String) throws -> Notice {
+            let decoder = JSONDecoder()
+            // PostgreSQL writes timestamptz in jsonb as "2026-12-10T09:00:00+09:00" (ISO 8601, with
+            // fractions when there are any).
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                guard let instant = PostgresTimestamp.parse(text) else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 instant: \(text)"))
+                }
+                return instant
+            }
+            return try decoder.decode(Notice.self, from: Data(json.utf8))
+        }
+    }
 }
 
 /// The reminder table as a work queue: claims with `FOR UPDATE SKIP LOCKED` and a lease, and
@@ -65,16 +105,19 @@ struct ReminderQueue: Sendable {
                 -- bench, dispatch).
                 WHERE r.id = ANY (ARRAY(SELECT id FROM due))
                 RETURNING r.*)
-            SELECT c.id, c.attempts AS attempt, c.channel, c.due_at, c.recipient_key, c.recipient_name, c.recipient_email,
+            SELECT c.id, c.kind, c.notice::text AS notice, c.attempts AS attempt, c.channel, c.due_at, c.recipient_key, c.recipient_name, c.recipient_email,
                    c.recipient_language, c.planned_version, c.session_id, c.decree_id, c.region_code,
                    ru.kind AS rule_kind, ru.removed_at IS NOT NULL AS rule_removed, ru.webhook_url,
                    s.title, s.status AS session_status, s.version AS session_version, s.starts_at, s.ends_at,
-                   s.time_zone AS session_time_zone, s.venue, s.online_url, s.format,
+                   s.time_zone AS session_time_zone, s.venue, s.online_url, s.format, s.mode, s.cancel_reason,
+                   s.notes AS session_notes, s.created_at AS session_created_at, s.updated_at AS session_updated_at,
                    t.name AS task_force_name, t.region_code AS task_force_region,
                    d.number AS decree_number, upper(d.in_force) - 1 AS decree_last_day,
                    rg.name AS region_name, coalesce(rg.time_zone, trg.time_zone, 'Asia/Jakarta') AS region_time_zone,
                    now() AS now,
-                   CASE WHEN c.session_id IS NOT NULL THEN reminder_recipient_current(c.session_id, ru.audience, c.recipient_key)
+                   -- A notice goes to whoever was told of the session, whatever the audience is now.
+                   CASE WHEN c.kind <> 'reminder' THEN true
+                        WHEN c.session_id IS NOT NULL THEN session_reminder_wanted(c.session_id, c.person_key, c.channel, c.offset_minutes)
                         ELSE coalesce(reminder_condition_holds(c.rule_id, c.decree_id, c.region_code, c.recipient_key), false)
                    END AS still_current
             FROM claimed c
@@ -241,6 +284,7 @@ extension ClaimedReminder {
             return choice
         }
         id = try value("id")
+        kind = try choice("kind")
         attempt = try value("attempt")
         channel = try choice("channel")
         dueAt = try value("due_at")
@@ -270,6 +314,16 @@ extension ClaimedReminder {
         venue = try value("venue")
         onlineUrl = try value("online_url")
         format = try value("format")
+        mode = try value("mode")
+        cancelReason = try value("cancel_reason")
+        sessionNotes = try value("session_notes")
+        sessionCreatedAt = try value("session_created_at")
+        sessionUpdatedAt = try value("session_updated_at")
+        do {
+            notice = try (value("notice") as String?).map(Notice.decode)
+        } catch {
+            throw DeliveryError("reminder \(id) has a notice this build cannot read: \(error)", permanent: true)
+        }
         taskForceName = try value("task_force_name")
         taskForceRegion = try value("task_force_region")
         decreeNumber = try value("decree_number")

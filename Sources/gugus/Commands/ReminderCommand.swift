@@ -51,7 +51,7 @@ struct ReminderCommand: AsyncParsableCommand {
                         channel: SessionRendering.parse(channel, field: "channel"), webhookUrl: webhookURL,
                         taskForce: taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) }, sessionId: session)
                     let rule = try await options.gugus().addReminderRule(input)
-                    try output.emit(rule) { output.text("Aturan pengingat ditambahkan: ", "Reminder rule added: ") + ReminderRendering.describe(rule) }
+                    try output.emit(rule) { output.text("Aturan pengingat ditambahkan: ", "Reminder rule added: ") + ReminderRendering.describe(rule, output) }
                 }
             }
         }
@@ -66,7 +66,7 @@ struct ReminderCommand: AsyncParsableCommand {
                     let rules = try await options.gugus().reminderRules()
                     try output.emit(rules) {
                         var table = Table(["id", output.text("aturan", "rule"), output.text("dibuat", "created")])
-                        for rule in rules { table.add([String(rule.id), ReminderRendering.describe(rule), LocalTime.iso8601(rule.createdAt)]) }
+                        for rule in rules { table.add([String(rule.id), ReminderRendering.describe(rule, output), LocalTime.iso8601(rule.createdAt)]) }
                         return table.rendered
                     }
                 }
@@ -107,10 +107,10 @@ struct ReminderCommand: AsyncParsableCommand {
                     return try await gugus.reminders(query)
                 }
                 try output.emit(reminders) {
-                    var table = Table(["id", output.text("jatuh tempo (UTC)", "due (UTC)"), "status", output.text("kanal", "channel"),
+                    var table = Table(["id", output.text("jenis", "kind"), output.text("jatuh tempo (UTC)", "due (UTC)"), "status", output.text("kanal", "channel"),
                                        output.text("penerima", "recipient"), output.text("sesi", "session"), output.text("catatan", "note")])
                     for reminder in reminders {
-                        table.add([String(reminder.id), LocalTime.iso8601(reminder.dueAt), reminder.status.rawValue, reminder.channel.rawValue,
+                        table.add([String(reminder.id), ReminderRendering.kindName(reminder.kind, output), LocalTime.iso8601(reminder.dueAt), reminder.status.rawValue, reminder.channel.rawValue,
                                    reminder.recipientName, reminder.sessionId.cell, reminder.skipReason ?? reminder.lastError ?? ""])
                     }
                     return table.rendered
@@ -121,15 +121,43 @@ struct ReminderCommand: AsyncParsableCommand {
 }
 
 enum ReminderRendering {
-    static func describe(_ rule: ReminderRule) -> String {
-        let scope = rule.sessionId.map { "session \($0)" } ?? rule.taskForceId.map { "task force \($0)" } ?? "all"
+    static func describe(_ rule: ReminderRule, _ output: Output) -> String {
+        let scope = rule.sessionId.map { output.text("sesi \($0)", "session \($0)") }
+            ?? rule.taskForceId.map { output.text("gugus tugas \($0)", "task force \($0)") }
+            ?? output.text("semua", "all")
+        let channel = rule.channel.rawValue
         switch rule.kind {
         case .session:
-            return "\(rule.offset.map(\.description) ?? "?") before, to \(rule.audience.rawValue), by \(rule.channel.rawValue) (\(scope))"
+            let offset = rule.offset.map(\.description) ?? "?"
+            let audience = audienceName(rule.audience, output)
+            return output.text("\(offset) sebelumnya, kepada \(audience), lewat \(channel) (\(scope))",
+                               "\(offset) before, to \(audience), by \(channel) (\(scope))")
         case .decreeExpiry:
-            return "decree ends within \(rule.daysBefore ?? 0) days, to ketua and sekretaris, by \(rule.channel.rawValue) (\(scope))"
+            let days = rule.daysBefore ?? 0
+            return output.text("SK berakhir dalam \(days) hari, kepada ketua dan sekretaris, lewat \(channel) (\(scope))",
+                               "decree ends within \(days) days, to ketua and sekretaris, by \(channel) (\(scope))")
         case .noTaskForce:
-            return "province without GTD, every \(rule.repeatDays ?? 0) days, to the secretariat, by \(rule.channel.rawValue)"
+            let days = rule.repeatDays ?? 0
+            return output.text("provinsi tanpa GTD, setiap \(days) hari, kepada sekretariat, lewat \(channel)",
+                               "province without GTD, every \(days) days, to the secretariat, by \(channel)")
+        }
+    }
+
+    static func audienceName(_ audience: ReminderRule.Audience, _ output: Output) -> String {
+        switch audience {
+        case .participants: output.text("peserta", "participants")
+        case .members: output.text("anggota", "members")
+        case .organizers: output.text("panitia", "organizers")
+        case .coreRoles: output.text("ketua dan sekretaris", "ketua and sekretaris")
+        case .secretariat: output.text("sekretariat", "the secretariat")
+        }
+    }
+
+    static func kindName(_ kind: Reminder.Kind, _ output: Output) -> String {
+        switch kind {
+        case .reminder: output.text("pengingat", "reminder")
+        case .changeNotice: output.text("perubahan", "change")
+        case .cancelNotice: output.text("pembatalan", "cancellation")
         }
     }
 }

@@ -62,10 +62,20 @@ struct ReminderTestbed {
         return participants
     }
 
-    func rule(_ offset: String, channel: ReminderRule.Channel = .log, session: Int64? = nil, webhookURL: String? = nil) async throws -> ReminderRule {
+    func rule(
+        _ offset: String, channel: ReminderRule.Channel = .log, audience: ReminderRule.Audience? = nil, session: Int64? = nil,
+        webhookURL: String? = nil
+    ) async throws -> ReminderRule {
         try await gugus.addReminderRule(NewReminderRule(
-            offset: try DurationText(parsing: offset, field: "offset"), channel: channel, webhookUrl: webhookURL,
+            offset: try DurationText(parsing: offset, field: "offset"), audience: audience, channel: channel, webhookUrl: webhookURL,
             taskForce: session == nil ? .region("82") : nil, sessionId: session))
+    }
+
+    /// A member of the GTD with an e-mail address, from a month ago.
+    func member(_ name: String, email: String, role: MemberRole = .anggota) async throws -> Member {
+        try await gugus.addMember(NewMember(
+            taskForce: .region("82"), name: name, role: role, position: "Kepala Bidang", institution: "Biro Hukum Setda Maluku Utara",
+            email: try EmailAddress(parsing: email), from: CivilDate(Date(), in: Self.zone).adding(days: -30)))
     }
 
     /// Runs SQL as a named actor, as the audit triggers require of every change.
@@ -126,7 +136,9 @@ struct ReminderTestbed {
 
     struct StoredReminder: Decodable, Sendable {
         var id: Int64
+        var kind: String
         var sessionId: Int64?
+        var personKey: String?
         var recipientKey: String
         var recipientName: String
         var channel: String
@@ -137,12 +149,14 @@ struct ReminderTestbed {
         var skipReason: String?
         var lastError: String?
 
-        var idempotencyKey: String { Reminder.idempotencyKey(id: id, plannedVersion: plannedVersion) }
+        var idempotencyKey: String {
+            Reminder.idempotencyKey(id: id, plannedVersion: plannedVersion, kind: Reminder.Kind(rawValue: kind) ?? .reminder)
+        }
     }
 
     func reminders(session: Int64? = nil) async throws -> [StoredReminder] {
         try await pool.query("""
-            SELECT id, session_id, recipient_key, recipient_name, channel, due_at, status, attempts, planned_version,
+            SELECT id, kind, session_id, person_key, recipient_key, recipient_name, channel, due_at, status, attempts, planned_version,
                    skip_reason, last_error
             FROM reminder WHERE \(session)::bigint IS NULL OR session_id = \(session)
             ORDER BY id
