@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(name: "GugusCLITests", dependencies: ["GugusCore", "GugusTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GugusServerTests",
-            dependencies: ["GugusCore", "GugusTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["GugusCore", "GugusTestSupport", "Postgres", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: swiftSettings),
         .testTarget(name: "GugusSchedulerTests", dependencies: ["GugusScheduler", "GugusTestSupport"], swiftSettings: swiftSettings),
     ]

@@ -198,10 +198,11 @@ struct StatusDataset: Sendable {
             WHERE o.id BETWEEN \(g0 * t * s + 1) AND \((g1 + 1) * t * s)
             ORDER BY o.id, j;
 
-            INSERT INTO reminder (rule_id, task_force_id, session_id, recipient_key, recipient_name, recipient_email,
-                                  recipient_language, channel, due_at, not_before, planned_version, status, attempts,
+            INSERT INTO reminder (rule_id, task_force_id, session_id, person_key, offset_minutes, recipient_key, recipient_name,
+                                  recipient_email, recipient_language, channel, due_at, not_before, planned_version, status, attempts,
                                   skip_reason, sent_at, created_at, updated_at)
-            SELECT (SELECT min(id) FROM reminder_rule), o.task_force_id, o.id, 'participant:' || pa.id, pe.name, pe.email, 'id', 'log',
+            SELECT (SELECT min(id) FROM reminder_rule), o.task_force_id, o.id, 'person:' || me.person_id, 1440,
+                   'participant:' || pa.id, pe.name, pe.email, 'id', 'log',
                    o.starts_at - interval '1 day', o.starts_at - interval '1 day', 1,
                    CASE WHEN o.status = 'cancelled' THEN 'skipped' WHEN o.starts_at - interval '1 day' > now() THEN 'pending'
                         WHEN pa.id % 50 = 0 THEN 'dead' ELSE 'sent' END,
