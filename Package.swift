@@ -57,26 +57,35 @@ let package = Package(
             dependencies: ["Postgres", "CSpawn", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        // Embeds sql/ and templates/ into the binary so it runs from anywhere.
+        // Embeds sql/, templates/ and docs/openapi.yaml into the targets that use them, so
+        // the binary runs from anywhere.
         .executableTarget(name: "embed-files", swiftSettings: swiftSettings),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
-        // The domain: regions, task forces, decrees, members, sessions, reminder planning, status.
+        // The domain model: the records, the `Gugus` protocol of everything a user can do,
+        // local time, choices, errors, who may do what, calendars and the roster CSV. No
+        // database: the CLI's HTTP side and the portal's pages build on it alone.
         .target(
-            name: "GugusCore",
+            name: "GugusModel",
+            dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")],
+            swiftSettings: swiftSettings
+        ),
+        // `Gugus` on PostgreSQL: DatabaseGugus, the migrations (sql/, embedded), the status query.
+        .target(
+            name: "GugusDatabase",
             dependencies: [
-                "Postgres",
+                "GugusModel", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedFiles"]
         ),
-        // Reminder dispatch: claiming, checks, channels (log, e-mail, webhook), messages.
+        // Reminder dispatch: claiming, checks, channels (log, e-mail, webhook), messages and
+        // their templates (templates/, embedded).
         .target(
             name: "GugusScheduler",
             dependencies: [
-                "GugusCore", "Postgres",
+                "GugusModel", "GugusDatabase", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -89,13 +98,14 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedFiles"]
         ),
         // The HTTP API (Hummingbird 2), its auth, metrics and OpenAPI document.
         .target(
             name: "GugusServer",
             dependencies: [
-                "GugusCore", "GugusScheduler", "Postgres",
+                "GugusModel", "GugusDatabase", "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -109,7 +119,7 @@ let package = Package(
         .target(
             name: "GugusClient",
             dependencies: [
-                "GugusCore",
+                "GugusModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -119,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "gugus",
             dependencies: [
-                "GugusCore", "GugusScheduler", "GugusServer", "GugusClient", "Postgres", "PostgresCluster",
+                "GugusModel", "GugusDatabase", "GugusScheduler", "GugusServer", "GugusClient", "Postgres", "PostgresCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "gugus-bench",
             dependencies: [
-                "GugusCore", "Postgres", "PostgresCluster",
+                "GugusModel", "GugusDatabase", "Postgres", "PostgresCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -138,17 +148,24 @@ let package = Package(
         // Shared by the test targets: a throwaway database per test.
         .target(
             name: "GugusTestSupport",
-            dependencies: ["Postgres", "PostgresCluster", "GugusCore"],
+            dependencies: ["Postgres", "PostgresCluster", "GugusModel", "GugusDatabase"],
             path: "Tests/GugusTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "GugusTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "GugusCoreTests", dependencies: ["GugusCore", "GugusTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "GugusCLITests", dependencies: ["GugusCore", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "GugusModelTests", dependencies: ["GugusModel", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "GugusDatabaseTests", dependencies: ["GugusModel", "GugusDatabase", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "GugusCLITests", dependencies: ["GugusModel", "GugusTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GugusServerTests",
-            dependencies: ["GugusCore", "GugusTestSupport", "Postgres", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "GugusModel", "GugusDatabase", "GugusServer", "GugusTestSupport", "Postgres",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "GugusSchedulerTests", dependencies: ["GugusScheduler", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GugusSchedulerTests", dependencies: ["GugusModel", "GugusDatabase", "GugusScheduler", "GugusTestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )

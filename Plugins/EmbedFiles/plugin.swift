@@ -1,21 +1,19 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's text files into the target that uses the plugin: `sql/*.sql` and
-/// `templates/*.mustache` into GugusCore (as `EmbeddedMigrations` and `EmbeddedTemplates`),
-/// `docs/openapi.yaml` into GugusServer (as `EmbeddedOpenAPI`).
+/// Embeds the package's text files into the target that uses the plugin: `sql/*.sql` into
+/// GugusDatabase (as `EmbeddedMigrations`), `templates/*.mustache` into GugusScheduler (as
+/// `EmbeddedTemplates`), `docs/openapi.yaml` into GugusServer (as `EmbeddedOpenAPI`).
 @main
 struct EmbedFiles: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         let tool = try context.tool(named: "embed-files")
         let package = context.package.directoryURL
-        if target.name == "GugusServer" {
-            return [try command("docs", extension: "yaml", type: "EmbeddedOpenAPI", only: "openapi.yaml")]
+        switch target.name {
+        case "GugusServer": return [try command("docs", extension: "yaml", type: "EmbeddedOpenAPI", only: "openapi.yaml")]
+        case "GugusScheduler": return [try command("templates", extension: "mustache", type: "EmbeddedTemplates")]
+        default: return [try command("sql", extension: "sql", type: "EmbeddedMigrations")]
         }
-        return try [
-            command("sql", extension: "sql", type: "EmbeddedMigrations"),
-            command("templates", extension: "mustache", type: "EmbeddedTemplates"),
-        ]
 
         func command(_ folder: String, extension fileExtension: String, type: String, only: String? = nil) throws -> Command {
             let directory = package.appending(path: folder)

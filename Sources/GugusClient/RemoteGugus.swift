@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import GugusCore
+import GugusModel
 import NIOCore
 import NIOHTTP1
 

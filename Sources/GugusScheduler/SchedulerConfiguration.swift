@@ -1,5 +1,5 @@
 import Foundation
-import GugusCore
+import GugusModel
 
 /// How the scheduler delivers, read from the environment (flags win where the CLI has them).
 public struct SchedulerConfiguration: Sendable {

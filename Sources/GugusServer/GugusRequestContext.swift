@@ -1,4 +1,4 @@
-import GugusCore
+import GugusModel
 import Hummingbird
 import Logging
 

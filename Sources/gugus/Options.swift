@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GugusClient
-import GugusCore
+import GugusDatabase
+import GugusModel
 import Logging
 import Postgres
 import PostgresCluster

@@ -1,5 +1,5 @@
 import Foundation
-import GugusCore
+import GugusModel
 
 /// How the CLI speaks: human tables in Indonesian or English, or `--json`.
 struct Output: Sendable {

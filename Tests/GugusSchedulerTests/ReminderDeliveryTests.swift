@@ -1,5 +1,6 @@
 import Foundation
-import GugusCore
+import GugusDatabase
+import GugusModel
 import GugusScheduler
 import GugusTestSupport
 import Postgres

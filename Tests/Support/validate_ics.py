@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Checks an iCalendar file the way a calendar client would read it.
 
-Gugus writes its ICS feeds by hand (Sources/GugusCore/Calendar/ICSCalendar.swift); this script
+Gugus writes its ICS feeds by hand (Sources/GugusModel/Calendar/ICSCalendar.swift); this script
 is the independent reader its tests compare against. It parses the file with the `icalendar`
-package (Tests/Support/requirements.txt), checks the rules clients are strict about, and prints
+package (Tests/Support/requirements.lock), checks the rules clients are strict about, and prints
 what it understood as JSON, so the Swift test can compare instants and fields exactly.
 
 Usage: validate_ics.py FILE [--events N]
@@ -19,7 +19,7 @@ import sys
 try:
     import icalendar
 except ImportError:  # Say what to install instead of a traceback.
-    print("validate_ics.py needs the icalendar package: pip install -r Tests/Support/requirements.txt",
+    print("validate_ics.py needs the icalendar package: scripts/python-env.sh, then run with .build/python/bin/python3",
           file=sys.stderr)
     sys.exit(2)
 

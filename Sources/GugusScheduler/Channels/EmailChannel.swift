@@ -1,5 +1,5 @@
 import Foundation
-import GugusCore
+import GugusModel
 
 /// E-mail through SMTP. The `Message-ID` is made from the reminder's stable key, so a mail
 /// system (or a person) can recognise a repeat after a crash.

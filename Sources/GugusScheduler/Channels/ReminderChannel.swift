@@ -1,5 +1,5 @@
 import Foundation
-import GugusCore
+import GugusModel
 
 /// A reminder ready to go: who, what, and the key that makes repeats recognisable.
 public struct Delivery: Sendable {

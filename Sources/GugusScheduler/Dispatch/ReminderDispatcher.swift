@@ -1,5 +1,5 @@
 import Foundation
-import GugusCore
+import GugusModel
 import Logging
 import Metrics
 import Postgres

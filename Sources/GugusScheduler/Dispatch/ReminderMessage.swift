@@ -1,5 +1,5 @@
 import Foundation
-import GugusCore
+import GugusModel
 import Mustache
 
 /// A reminder's words: a one-line summary (the e-mail subject) and the body, rendered from

@@ -1,5 +1,6 @@
 import Foundation
-import GugusCore
+import GugusDatabase
+import GugusModel
 import Postgres
 
 /// A reminder a worker has claimed, with what it needs to check and send it.

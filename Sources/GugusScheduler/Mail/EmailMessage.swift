@@ -1,4 +1,5 @@
 import Foundation
+import GugusModel
 
 /// A plain-text e-mail as the reminder channel sends it, with attachments such as a calendar
 /// invitation, and its RFC 5322 rendering.
@@ -314,7 +315,7 @@ public struct EmailMessage: Sendable, Hashable {
         return atoms
     }
 
-    private static let dayNames = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+    private static let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `Thu, 10 Apr 2025 00:00:00 +0000`. Computed from the instant in UTC with plain
@@ -322,26 +323,11 @@ public struct EmailMessage: Sendable, Hashable {
     static func rfc5322Date(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let (days, secondOfDay) = seconds.quotientAndRemainderFlooring(dividingBy: 86_400)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        let weekday = Int(days.quotientAndRemainderFlooring(dividingBy: 7).remainder)
+        let (year, month, day) = Gregorian.civil(fromDays: days)
         func twoDigits(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(dayNames[weekday]), \(twoDigits(day)) \(monthNames[Int(month) - 1]) \(year) "
+        return "\(dayNames[Gregorian.weekday(ofDays: days)]), \(twoDigits(day)) \(monthNames[Int(month) - 1]) \(year) "
             + "\(twoDigits(secondOfDay / 3600)):\(twoDigits(secondOfDay % 3600 / 60)):\(twoDigits(secondOfDay % 60))"
             + " +0000"
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-    /// `civil_from_days`).
-    static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = z.quotientAndRemainderFlooring(dividingBy: 146_097).quotient
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     // MARK: - Body

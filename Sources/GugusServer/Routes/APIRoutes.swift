@@ -1,5 +1,6 @@
 import Foundation
-import GugusCore
+import GugusDatabase
+import GugusModel
 import Hummingbird
 
 /// The `/v1` API: every operation of ``Gugus``, for the caller the token names.

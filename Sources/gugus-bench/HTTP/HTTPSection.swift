@@ -1,5 +1,6 @@
 import Foundation
-import GugusCore
+import GugusDatabase
+import GugusModel
 import Postgres
 
 /// Issue 6: the two status endpoints of `gugus serve` under wrk at 1, 8 and 64 connections,

@@ -1,5 +1,6 @@
 import Foundation
-import GugusCore
+import GugusDatabase
+import GugusModel
 import Postgres
 
 /// Issue 3: importing a generated roster of 10 000 members through Gugus, end to end (the

@@ -1,5 +1,6 @@
 import Foundation
-import GugusCore
+import GugusDatabase
+import GugusModel
 import Postgres
 
 /// Issue 3: national and one region's status on a large generated dataset, at 1× and at

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GugusCore
+import GugusDatabase
+import GugusModel
 
 struct ReminderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GugusCore
+import GugusModel
 import GugusScheduler
 import Logging
 import Postgres

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import GugusCore
+import GugusDatabase
+import GugusModel
 
 struct SessionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
-import GugusCore
+import GugusDatabase
+import GugusModel
 
 struct TaskForceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,55 @@
+import Foundation
+
+/// One change, as the audit log recorded it.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var at: Date
+    public var actor: String
+    /// The user-level action, such as `member.end`, or `table.operation`.
+    public var action: String
+    public var operation: String
+    public var entity: String
+    public var entityId: String
+    public var taskForceId: Int64?
+    public var before: JSONValue?
+    public var after: JSONValue?
+    public init(
+        id: Int64,
+        at: Date,
+        actor: String,
+        action: String,
+        operation: String,
+        entity: String,
+        entityId: String,
+        taskForceId: Int64? = nil,
+        before: JSONValue? = nil,
+        after: JSONValue? = nil
+    ) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.operation = operation
+        self.entity = entity
+        self.entityId = entityId
+        self.taskForceId = taskForceId
+        self.before = before
+        self.after = after
+    }
+}
+
+public struct AuditQuery: Sendable, Hashable, Codable {
+    public var entity: String?
+    public var entityId: String?
+    public var taskForce: TaskForceRef?
+    public var since: Date?
+    public var page: PageRequest
+
+    public init(entity: String? = nil, entityId: String? = nil, taskForce: TaskForceRef? = nil, since: Date? = nil, page: PageRequest = PageRequest()) {
+        self.entity = entity
+        self.entityId = entityId
+        self.taskForce = taskForce
+        self.since = since
+        self.page = page
+    }
+}
