@@ -21,7 +21,15 @@
 --   kind            'reminder', 'change_notice' (the time or the place changed after the
 --                   person was reminded) or 'cancel_notice' (cancelled after that).
 --   notice          what the person was last told ({"old": {starts_at, ends_at, time_zone,
---                   mode, venue, online_url}}) and, for a cancellation, {"reason": …}.
+--                   mode, venue, online_url, version}}) and, for a cancellation, {"reason": …}.
+--
+-- What a person was told is the session as it stood at the version of the last message that
+-- reached them; session_version keeps each version's time and place for that.
+--
+--   sent_version    the session version the last delivery spoke of (sent_at says when).
+--   plan_attempts   the attempts already counted when the reminder was last planned: a
+--                   re-planned reminder keeps counting its claims (so an old claim can never
+--                   match the new plan), and its tries toward GUGUS_MAX_ATTEMPTS start again.
 
 ALTER TABLE reminder
     ADD COLUMN kind text NOT NULL DEFAULT 'reminder'
@@ -29,7 +37,10 @@ ALTER TABLE reminder
     ADD COLUMN person_key text,
     ADD COLUMN offset_minutes integer,
     ADD COLUMN notice jsonb,
-    ADD CONSTRAINT reminder_notice_shape CHECK (kind = 'reminder' OR (session_id IS NOT NULL AND notice ? 'old'));
+    ADD COLUMN plan_attempts integer NOT NULL DEFAULT 0,
+    ADD COLUMN sent_version integer,
+    ADD CONSTRAINT reminder_notice_shape CHECK (kind = 'reminder' OR (session_id IS NOT NULL AND coalesce(notice ? 'old', false))),
+    ADD CONSTRAINT reminder_plan_attempts_counted CHECK (plan_attempts BETWEEN 0 AND attempts);
 
 -- Who each existing reminder is for, as a person.
 UPDATE reminder r SET person_key = coalesce(
@@ -39,15 +50,26 @@ UPDATE reminder r SET person_key = coalesce(
      WHERE split_part(r.recipient_key, ':', 1) = 'participant' AND p.id = split_part(r.recipient_key, ':', 2)::bigint));
 UPDATE reminder r SET offset_minutes = ru.offset_minutes
 FROM reminder_rule ru WHERE ru.id = r.rule_id AND r.session_id IS NOT NULL;
+UPDATE reminder SET sent_version = planned_version WHERE sent_at IS NOT NULL;
 
--- Reminders planned twice for one person at one time: the first (lowest id) stands for the
--- person; the others leave the person's identity (their history stays) and, if still
--- waiting, are skipped with the reason.
+-- Reminders planned twice for one person at one time: one stands for the person, the one
+-- still waiting if any (else the one sent, else the first), and carries when the person was
+-- last reached and of which version; the others leave the person's identity (their history stays) and, if still
+-- waiting, are skipped with the reason. Each session's reminders are planned again below.
 WITH ranked AS (
-    SELECT id, first_value(id) OVER same AS first
+    SELECT id, first_value(id) OVER same AS first, max(sent_at) OVER same AS last_sent,
+           first_value(sent_version) OVER latest AS last_version
     FROM reminder
-    WHERE session_id IS NOT NULL
-    WINDOW same AS (PARTITION BY session_id, person_key, channel, offset_minutes ORDER BY id)),
+    WHERE session_id IS NOT NULL AND person_key IS NOT NULL
+    WINDOW same AS (PARTITION BY session_id, person_key, channel, offset_minutes
+                    ORDER BY CASE WHEN status IN ('pending', 'failed') THEN 0 WHEN status = 'sent' THEN 1 ELSE 2 END, id
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+           latest AS (PARTITION BY session_id, person_key, channel, offset_minutes ORDER BY sent_at DESC NULLS LAST)),
+kept AS (
+    UPDATE reminder r SET sent_at = ranked.last_sent, sent_version = ranked.last_version
+    FROM ranked
+    WHERE ranked.id = r.id AND ranked.first = r.id AND ranked.last_sent IS DISTINCT FROM r.sent_at
+    RETURNING r.id),
 merged AS (
     UPDATE reminder r SET
         person_key = NULL,
@@ -166,10 +188,11 @@ BEGIN
         -- is still ahead (a re-invited guest, a session moved later), as a new one would: one
         -- skipped as late or after the start stays skipped whatever else changes. A sent or
         -- dead one is sent again only when the session changed since, and the new time is
-        -- still ahead. A claim in progress is voided (its completion will not match), so a
-        -- worker never records the old plan over the new one. sent_at stays: it says the
-        -- person was told of the session, which the change notices go by.
-        status = 'pending', attempts = 0, skip_reason = NULL, last_error = NULL,
+        -- still ahead. A claim in progress is voided: the lease goes, and the attempt count
+        -- carries on, so neither that claim nor a later one by the same worker matches it,
+        -- and no worker sends or records the old plan over the new one. sent_at and
+        -- sent_version stay: they say what the person was told, which notices go by.
+        status = 'pending', plan_attempts = old.attempts, skip_reason = NULL, last_error = NULL,
         lease_until = NULL, leased_by = NULL, updated_at = now()
     WHERE (old.status IN ('pending', 'failed')
            AND (old.due_at, old.planned_version, old.recipient_email, old.recipient_name, old.rule_id, old.recipient_key)
@@ -223,28 +246,79 @@ BEGIN
 END;
 $$;
 
--- The time and place of a session as a person is told them.
+-- The time and place of a session as a person is told them, instants in UTC text so that
+-- the same instant always compares equal, whatever the session's TimeZone setting.
 CREATE FUNCTION session_time_and_place(s outreach_session) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT jsonb_build_object('starts_at', s.starts_at, 'ends_at', s.ends_at, 'time_zone', s.time_zone, 'mode', s.mode,
-                              'venue', s.venue, 'online_url', s.online_url)
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'starts_at', to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        'ends_at', to_char(s.ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        'time_zone', s.time_zone, 'mode', s.mode, 'venue', s.venue, 'online_url', s.online_url)
 $$;
 
--- After a session's time or place changed, or it was cancelled: a notice to each person, on
--- each channel, who was already told of it (a reminder or an earlier notice went out), with
--- what they were told. A notice not yet sent is replaced by the newer one, which keeps what
--- the person was last told; a change back to that sends nothing. Nobody who got no reminder
--- yet gets a notice: their reminder will say the new time.
+-- Each version of each session's time and place, so that what a person was told can be
+-- found from the version of the last message that reached them. Versions from before this
+-- migration are not known; their sessions start here at the version they have.
+CREATE TABLE session_version (
+    session_id bigint NOT NULL REFERENCES outreach_session (id),
+    version integer NOT NULL,
+    time_and_place jsonb NOT NULL,
+    at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session_id, version)
+);
+INSERT INTO session_version (session_id, version, time_and_place)
+SELECT s.id, s.version, session_time_and_place(s) FROM outreach_session s;
+
+CREATE FUNCTION record_session_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR NEW.version <> OLD.version THEN
+        INSERT INTO session_version (session_id, version, time_and_place)
+        VALUES (NEW.id, NEW.version, session_time_and_place(NEW))
+        ON CONFLICT (session_id, version) DO UPDATE SET time_and_place = EXCLUDED.time_and_place, at = now();
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER session_version_record AFTER INSERT OR UPDATE ON outreach_session
+    FOR EACH ROW EXECUTE FUNCTION record_session_version();
+
+-- Whether a session still reaches a person, by any audience: an invitation not declined or
+-- cancelled, or a membership that covers the day of the session.
+CREATE FUNCTION session_reaches(p_session bigint, p_person text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM participant p LEFT JOIN membership m ON m.id = p.membership_id
+        WHERE p.session_id = p_session AND p.registration IN ('invited', 'registered')
+          AND CASE split_part(p_person, ':', 1)
+                  WHEN 'guest' THEN p.id = split_part(p_person, ':', 2)::bigint AND p.membership_id IS NULL
+                  WHEN 'person' THEN m.person_id = split_part(p_person, ':', 2)::bigint
+                  ELSE false END)
+        OR (split_part(p_person, ':', 1) = 'person' AND EXISTS (
+            SELECT 1 FROM outreach_session s JOIN membership m ON m.task_force_id = s.task_force_id
+            WHERE s.id = p_session AND m.person_id = split_part(p_person, ':', 2)::bigint
+              AND m.valid_from <= (s.starts_at AT TIME ZONE s.time_zone)::date
+              AND (m.valid_until IS NULL OR m.valid_until >= (s.starts_at AT TIME ZONE s.time_zone)::date)))
+$$;
+
+-- After a session's time or place changed, or it was cancelled before it started: a notice
+-- to each person, on each channel, who was already told of it (a reminder or a notice went
+-- out, or was going out when the change came) and whom the session still reaches, saying what
+-- they were told (the session at the version of the last message that reached them) and what
+-- holds now. A notice not yet sent is replaced by the newer one; a change back to what the
+-- person was told sends nothing. Nobody who got no reminder yet gets a notice: their reminder
+-- will say the new time.
 --
--- A row trigger, so it sees each session's old values. Who was told goes by sent_at, which
--- re-planning keeps when it makes a sent reminder pending again for its new time.
+-- A row trigger, so it sees each session's old values; it fires before the statement trigger
+-- that re-plans the reminders, so a message being delivered still holds its lease here.
 CREATE FUNCTION plan_session_notices() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     notice_kind text;
     planned integer;
 BEGIN
-    IF NEW.status = 'cancelled' AND OLD.status = 'scheduled' THEN
+    IF NEW.status = 'cancelled' AND OLD.status = 'scheduled' AND OLD.starts_at > now() THEN
         notice_kind := 'cancel_notice';
     ELSIF NEW.status = 'scheduled' AND session_time_and_place(NEW) IS DISTINCT FROM session_time_and_place(OLD) THEN
         notice_kind := 'change_notice';
@@ -252,34 +326,39 @@ BEGIN
         RETURN NULL;
     END IF;
 
-    WITH told AS (
-        -- Per person and channel, the first message that reached them, for its rule (the
-        -- webhook target) and the details they were reached with.
-        SELECT DISTINCT ON (r.person_key, r.channel) r.person_key, r.channel, r.rule_id, r.recipient_key, r.recipient_name,
-               r.recipient_email, r.recipient_language
-        FROM reminder r
-        WHERE r.session_id = NEW.id AND r.person_key IS NOT NULL AND r.sent_at IS NOT NULL
-        ORDER BY r.person_key, r.channel, r.id),
-    superseded AS (
-        -- Notices still waiting: the new one replaces them and keeps what they would have said was old.
+    WITH superseded AS (
         UPDATE reminder r SET status = 'skipped', lease_until = NULL, leased_by = NULL, updated_at = now(),
                               skip_reason = CASE WHEN notice_kind = 'cancel_notice' THEN 'superseded by the cancellation'
                                                  ELSE 'superseded by a newer change' END
         WHERE r.session_id = NEW.id AND r.kind = 'change_notice' AND r.status IN ('pending', 'failed')
-        RETURNING r.id, r.attempts, r.skip_reason, r.person_key, r.channel, r.notice -> 'old' AS last_told),
+          AND (r.lease_until IS NULL OR r.lease_until <= now())
+        RETURNING r.id, r.attempts, r.skip_reason),
     recorded AS (
         INSERT INTO reminder_attempt (reminder_id, attempt, worker, outcome, detail)
-        SELECT id, attempts, 'planner', 'skipped', skip_reason FROM superseded)
+        SELECT id, attempts, 'planner', 'skipped', skip_reason FROM superseded),
+    told AS (
+        -- Per person and channel: the last message that reached them (sent, or being sent
+        -- now), for the version they know, and its rule (the webhook target) and details.
+        SELECT DISTINCT ON (r.person_key, r.channel) r.person_key, r.channel, r.rule_id, r.recipient_key, r.recipient_name,
+               r.recipient_email, r.recipient_language,
+               coalesce((SELECT v.time_and_place FROM session_version v WHERE v.session_id = NEW.id AND v.version = t.version),
+                        session_time_and_place(OLD)) || jsonb_build_object('version', t.version) AS last_told
+        FROM reminder r
+        -- A message going out now speaks of the version it was planned for.
+        CROSS JOIN LATERAL (SELECT CASE WHEN r.status IN ('pending', 'failed') AND r.lease_until > now() THEN r.planned_version
+                                        ELSE r.sent_version END AS version) t
+        WHERE r.session_id = NEW.id AND r.person_key IS NOT NULL AND t.version IS NOT NULL
+          AND session_reaches(NEW.id, r.person_key)
+        ORDER BY r.person_key, r.channel, greatest(r.sent_at, CASE WHEN r.lease_until > now() THEN now() END) DESC NULLS LAST, r.id DESC)
     INSERT INTO reminder (rule_id, task_force_id, session_id, person_key, recipient_key, recipient_name, recipient_email,
                           recipient_language, channel, due_at, not_before, planned_version, kind, notice)
     SELECT t.rule_id, NEW.task_force_id, NEW.id, t.person_key, t.recipient_key, t.recipient_name, t.recipient_email,
            t.recipient_language, t.channel, now(), now(), NEW.version, notice_kind,
-           jsonb_build_object('old', coalesce(p.last_told, session_time_and_place(OLD)))
+           jsonb_build_object('old', t.last_told)
                || CASE WHEN notice_kind = 'cancel_notice' THEN jsonb_build_object('reason', NEW.cancel_reason) ELSE '{}' END
     FROM told t
-    LEFT JOIN superseded p ON p.person_key = t.person_key AND p.channel = t.channel
     -- A change back to what the person was told is no news.
-    WHERE notice_kind = 'cancel_notice' OR coalesce(p.last_told, session_time_and_place(OLD)) IS DISTINCT FROM session_time_and_place(NEW)
+    WHERE notice_kind = 'cancel_notice' OR t.last_told - 'version' IS DISTINCT FROM session_time_and_place(NEW)
     ON CONFLICT (session_id, person_key, channel, planned_version) WHERE kind <> 'reminder' DO NOTHING;
     GET DIAGNOSTICS planned = ROW_COUNT;
     IF planned > 0 THEN
@@ -390,3 +469,8 @@ $$;
 -- session_reminder_wanted.
 DROP FUNCTION session_recipients(bigint, text);
 DROP FUNCTION reminder_recipient_current(bigint, text, text);
+
+-- Every session still ahead, planned by the new rules: a duplicate merged above may have
+-- stood for a person whom another rule now reaches. (No audit: the planner writes reminders
+-- only.)
+SELECT plan_session_reminders(id) FROM outreach_session WHERE status = 'scheduled' AND starts_at > now();

@@ -1,4 +1,5 @@
 import Foundation
+import GugusDatabase
 import GugusModel
 import GugusTestSupport
 import Postgres
@@ -45,5 +46,39 @@ struct ReminderLeaseTests {
         let reminder = try #require(first.first)
         #expect(try await bed.attempts(reminder.id).map(\.outcome) == ["sent", "sent"])
         #expect(try await bed.attempts(reminder.id).map(\.detail) == ["delivered, but the lease had passed to another worker", nil])
+    }
+
+    @Test("a reschedule while a worker holds the reminder voids that claim, even when the same worker claims the new plan at once")
+    func replannedWhileClaimed() async throws {
+        let bed = try await ReminderTestbed.make()
+        _ = try await bed.rule("1h")
+        let session = try await bed.session(startsIn: .seconds(3 * 3600))
+        _ = try await bed.inviteGuests(1...1, to: session)
+        #expect(try await bed.makeDue(through: session.startsAt) == 1)
+        let queue = ReminderQueue(pool: bed.pool, worker: "same-worker")
+        let old = try #require(try await queue.claim(limit: 10, lease: .seconds(60)).first)
+        #expect(old.plannedVersion == 1)
+
+        // Moved half an hour earlier, and its new due time comes at once: the same worker claims
+        // the new plan (version 2) while the old claim is still in its hands. (The person is
+        // also sent a change notice, as the old delivery was under way.)
+        _ = try await bed.gugus.rescheduleSession(id: session.id, SessionChange(starts: ReminderTestbed.iso(session.startsAt.addingTimeInterval(-1800))))
+        try await bed.makeDue(through: .distantFuture)
+        let claimed = try await queue.claim(limit: 10, lease: .seconds(60))
+        #expect(Set(claimed.map(\.kind)) == [.reminder, .changeNotice])
+        let new = try #require(claimed.first { $0.kind == .reminder })
+        #expect(new.id == old.id)
+        #expect(new.plannedVersion == 2)
+        #expect(new.attempt > old.attempt)
+        #expect(new.try == 1)
+
+        // The old claim can neither hold, nor record, the reminder: only the new plan goes.
+        #expect(try await queue.held([old], margin: .seconds(1), lease: .seconds(60)).isEmpty)
+        #expect(try await queue.markSent([old]) == 1)
+        #expect(try await bed.reminders(session: session.id).first?.status == "pending")
+        #expect(try await queue.markSent([new]) == 0)
+        let sent = try #require(try await bed.reminders(session: session.id).first)
+        #expect(sent.status == "sent")
+        #expect(sent.plannedVersion == 2)
     }
 }

@@ -134,6 +134,30 @@ struct ReminderNoticeTests {
         #expect(pending.isEmpty, "\(away.version): \(pending)")
     }
 
+    @Test("a hybrid session's link changes: the notice gives the old and the new link, and says the time and venue stay")
+    func linkChangeNotice() async throws {
+        let listener = try await WebhookListener()
+        defer { listener.stop() }
+        let setup = try await Self.remindedSession(listener)
+        let bed = setup.bed
+        try await bed.execute("UPDATE outreach_session SET mode = 'hybrid', online_url = 'https://meet.example.id/lama' WHERE id = \(setup.session.id)")
+        try await bed.makeDue(through: Date())
+        _ = try await bed.dispatcher { $0.webhookURL = listener.url }.runOnce()
+        _ = try await bed.gugus.rescheduleSession(id: setup.session.id, SessionChange(onlineUrl: "https://meet.example.id/baru"))
+        try await bed.makeDue(through: Date())
+        _ = try await bed.dispatcher { $0.webhookURL = listener.url }.runOnce()
+        let texts = try listener.requests().compactMap { request -> String? in
+            guard let body = try? request.json(), body["kind"] as? String == "change_notice" else { return nil }
+            return body["text"] as? String
+        }
+        // Two notices for the mode and link, then two for the link alone, to the two guests.
+        #expect(texts.count == 4)
+        let last = try #require(texts.last)
+        #expect(last.contains("  Tautan lama  : https://meet.example.id/lama\n  Tautan baru  : https://meet.example.id/baru\n"), "\(last)")
+        #expect(last.contains("  Tempat       : Aula Gamalama, Ternate (tetap)\n"))
+        #expect(last.contains("(tetap)\n"))
+    }
+
     @Test("e-mail carries the session as an invitation: the feed's UID, METHOD:REQUEST, then a higher SEQUENCE, then METHOD:CANCEL")
     func calendarInvitations() async throws {
         let bed = try await ReminderTestbed.make()

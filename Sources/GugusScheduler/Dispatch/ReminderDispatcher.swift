@@ -216,7 +216,7 @@ public final class ReminderDispatcher: Service, Sendable {
                             Int64(max(0, Date().timeIntervalSince(reminder.dueAt)) * 1e9))
                     case .failure(let error):
                         try await queue.markFailed(reminder, error: error, maxAttempts: configuration.maxAttempts, retryBase: configuration.retryBase)
-                        if error.isPermanent || reminder.attempt >= configuration.maxAttempts {
+                        if error.isPermanent || reminder.try >= configuration.maxAttempts {
                             summary.dead += 1
                             logger.error("reminder dead", metadata: ["reminder": "\(reminder.id)", "attempt": "\(reminder.attempt)", "error": "\(error)"])
                         } else {
@@ -268,7 +268,8 @@ public final class ReminderDispatcher: Service, Sendable {
     /// Why a claimed reminder must not go now, or nil when it should.
     func skipReason(_ reminder: ClaimedReminder) -> String? {
         if reminder.kind != .reminder {
-            if let reason = noticeSkipReason(reminder) { return reason }
+            return noticeSkipReason(reminder)
+                ?? (reminder.channel == .email && reminder.recipientEmail == nil ? "no e-mail address for \(reminder.recipientName)" : nil)
         } else if reminder.ruleRemoved {
             return "rule removed"
         } else if reminder.sessionId != nil {
@@ -308,15 +309,22 @@ public final class ReminderDispatcher: Service, Sendable {
         case (.cancelNotice, .scheduled), (.cancelNotice, .completed): return "session no longer cancelled"
         default: break
         }
-        if notice.kind == .changeNotice {
+        guard let told = notice.notice?.old else { return "notice without what the person was told, or one this build cannot read" }
+        switch notice.kind {
+        case .changeNotice:
             if notice.sessionVersion != notice.plannedVersion {
                 return "superseded by a newer change (for version \(notice.plannedVersion ?? 0), now \(notice.sessionVersion ?? 0))"
             }
             if let starts = notice.startsAt, notice.now >= starts {
                 return "session already started at \(LocalTime.iso8601(starts))"
             }
+        case .cancelNotice:
+            if notice.now >= told.startsAt { return "the session would have started at \(LocalTime.iso8601(told.startsAt))" }
+        case .reminder:
+            break
         }
-        if notice.notice == nil { return "notice without what the person was told" }
+        // No catch-up limit: a notice late by a scheduler's downtime is still news until the
+        // session starts.
         return nil
     }
 
@@ -360,14 +368,17 @@ public final class ReminderDispatcher: Service, Sendable {
                 values["oldWhen"] = oldWhen
                 values["oldEndTime"] = LocalTime.timeOfDay(old.endsAt, in: oldZone, language: language)
                 values["oldPlace"] = old.venue ?? old.onlineUrl
+                values["oldVenue"] = old.venue
+                values["oldUrl"] = old.onlineUrl
                 values["reason"] = reminder.notice?.reason
                 // Only what changed is said to have changed.
-                if values["oldPlace"] != values["place"] { values["placeChanged"] = "yes" }
+                if old.venue != reminder.venue { values["venueChanged"] = "yes" }
+                if old.onlineUrl != reminder.onlineUrl { values["urlChanged"] = "yes" }
                 if (old.startsAt, old.endsAt) != (starts, ends) || oldZone != zone { values["timeChanged"] = "yes" }
                 previous = ReminderPayload.Session(
                     id: reminder.sessionId ?? 0, title: title, format: format, startsAt: old.startsAt, endsAt: old.endsAt,
                     timeZone: oldZone.identifier, zoneLabel: oldZone.label(at: old.startsAt), localTime: oldWhen,
-                    venue: old.venue, url: old.onlineUrl, version: reminder.plannedVersion.map { $0 - 1 } ?? 0)
+                    venue: old.venue, url: old.onlineUrl, version: old.version ?? 0)
             }
             if reminder.channel == .email, let id = reminder.sessionId {
                 calendar = sessionCalendar(reminder, id: id, title: title, format: format, starts: starts, ends: ends, zone: zone)

@@ -7,7 +7,12 @@ import Postgres
 struct ClaimedReminder: Sendable {
     var id: Int64
     var kind: Reminder.Kind
+    /// The claim's attempt number: it only grows, also across re-planning, so it identifies
+    /// this claim.
     var attempt: Int
+    /// The attempts counted before the reminder was last planned; `try` is this plan's.
+    var planAttempts: Int
+    var `try`: Int { attempt - planAttempts }
     var channel: ReminderRule.Channel
     var dueAt: Date
     var recipientKey: String
@@ -56,9 +61,11 @@ struct ClaimedReminder: Sendable {
             var timeZone: String
             var venue: String?
             var onlineUrl: String?
+            /// The session version the person was told (nil when it was never recorded).
+            var version: Int?
 
             enum CodingKeys: String, CodingKey {
-                case startsAt = "starts_at", endsAt = "ends_at", timeZone = "time_zone", venue, onlineUrl = "online_url"
+                case startsAt = "starts_at", endsAt = "ends_at", timeZone = "time_zone", venue, onlineUrl = "online_url", version
             }
         }
 
@@ -67,8 +74,7 @@ struct ClaimedReminder: Sendable {
 
         static func decode(_ json: String) throws -> Notice {
             let decoder = JSONDecoder()
-            // PostgreSQL writes timestamptz in jsonb as "2026-12-10T09:00:00+09:00" (ISO 8601, with
-            // fractions when there are any).
+            // Written by session_time_and_place as "2026-12-10T00:00:00.000000Z".
             decoder.dateDecodingStrategy = .custom { decoder in
                 let text = try decoder.singleValueContainer().decode(String.self)
                 guard let instant = PostgresTimestamp.parse(text) else {
@@ -106,7 +112,7 @@ struct ReminderQueue: Sendable {
                 -- bench, dispatch).
                 WHERE r.id = ANY (ARRAY(SELECT id FROM due))
                 RETURNING r.*)
-            SELECT c.id, c.kind, c.notice::text AS notice, c.attempts AS attempt, c.channel, c.due_at, c.recipient_key, c.recipient_name, c.recipient_email,
+            SELECT c.id, c.kind, c.notice::text AS notice, c.attempts AS attempt, c.plan_attempts, c.channel, c.due_at, c.recipient_key, c.recipient_name, c.recipient_email,
                    c.recipient_language, c.planned_version, c.session_id, c.decree_id, c.region_code,
                    ru.kind AS rule_kind, ru.removed_at IS NOT NULL AS rule_removed, ru.webhook_url,
                    s.title, s.status AS session_status, s.version AS session_version, s.starts_at, s.ends_at,
@@ -141,8 +147,8 @@ struct ReminderQueue: Sendable {
         let attempts = reminders.map { Int32($0.attempt) }
         let rows = try await pool.query("""
             WITH done AS (
-                UPDATE reminder r SET status = 'sent', sent_at = now(), lease_until = NULL, leased_by = NULL,
-                                      last_error = NULL, updated_at = now()
+                UPDATE reminder r SET status = 'sent', sent_at = now(), sent_version = r.planned_version,
+                                      lease_until = NULL, leased_by = NULL, last_error = NULL, updated_at = now()
                 WHERE \(Self.ownClaim(ids: ids, attempts: attempts, worker: worker))
                 RETURNING r.id)
             INSERT INTO reminder_attempt (reminder_id, attempt, worker, outcome, detail)
@@ -187,9 +193,9 @@ struct ReminderQueue: Sendable {
     /// Records a failed delivery: retried later with exponential backoff and jitter, or
     /// `dead` after the last attempt (or at once, when retrying cannot help).
     func markFailed(_ reminder: ClaimedReminder, error: DeliveryError, maxAttempts: Int, retryBase: Duration) async throws {
-        let dead = error.isPermanent || reminder.attempt >= maxAttempts
+        let dead = error.isPermanent || reminder.try >= maxAttempts
         let base = Double(retryBase.components.seconds) + Double(retryBase.components.attoseconds) / 1e18
-        let backoff = base * pow(2, Double(reminder.attempt - 1)) * Double.random(in: 0.8...1.2)
+        let backoff = base * pow(2, Double(max(0, reminder.try - 1))) * Double.random(in: 0.8...1.2)
         try await pool.execute("""
             WITH done AS (
                 UPDATE reminder SET status = \(dead ? "dead" : "failed"), last_error = \(error.description),
@@ -287,6 +293,7 @@ extension ClaimedReminder {
         id = try value("id")
         kind = try choice("kind")
         attempt = try value("attempt")
+        planAttempts = try value("plan_attempts")
         channel = try choice("channel")
         dueAt = try value("due_at")
         recipientKey = try value("recipient_key")
@@ -320,11 +327,9 @@ extension ClaimedReminder {
         sessionNotes = try value("session_notes")
         sessionCreatedAt = try value("session_created_at")
         sessionUpdatedAt = try value("session_updated_at")
-        do {
-            notice = try (value("notice") as String?).map(Notice.decode)
-        } catch {
-            throw DeliveryError("reminder \(id) has a notice this build cannot read: \(error)", permanent: true)
-        }
+        // A notice this build cannot read is skipped on its own (noticeSkipReason), not a
+        // reason to fail the whole batch.
+        notice = try (value("notice") as String?).flatMap { try? Notice.decode($0) }
         taskForceName = try value("task_force_name")
         taskForceRegion = try value("task_force_region")
         decreeNumber = try value("decree_number")
