@@ -41,33 +41,33 @@ public struct RemoteGugus: Gugus {
     // MARK: Regions and task forces
 
     public func regions(level: Region.Level?) async throws -> [Region] {
-        try await everyPage(Region.self, "/v1/regions", query: ["level": level?.rawValue])
+        try await everyPage(Region.self, APIRoute.listRegions.path(), query: ["level": level?.rawValue])
     }
 
     public func createTaskForce(_ input: NewTaskForce) async throws -> TaskForce {
-        try await send(.POST, "/v1/taskforces", body: input)
+        try await send(.createTaskForce, body: input)
     }
 
     public func taskForces() async throws -> [TaskForce] {
-        try await everyPage(TaskForce.self, "/v1/taskforces")
+        try await everyPage(TaskForce.self, APIRoute.listTaskForces.path())
     }
 
     public func taskForce(_ reference: TaskForceRef) async throws -> TaskForce {
-        try await get(TaskForce.self, "/v1/taskforces/\(reference)")
+        try await get(TaskForce.self, APIRoute.getTaskForce.path(reference.description))
     }
 
     // MARK: Decrees and members
 
     public func addDecree(_ input: NewDecree) async throws -> Decree {
-        try await send(.POST, "/v1/taskforces/\(input.taskForce)/decrees", body: input)
+        try await send(.addDecree, input.taskForce.description, body: input)
     }
 
     public func decrees(taskForce: TaskForceRef?, page: PageRequest) async throws -> Page<Decree> {
-        try await get(Page<Decree>.self, "/v1/decrees", query: ["taskforce": taskForce?.description] + page.query)
+        try await get(Page<Decree>.self, APIRoute.listDecrees.path(), query: ["taskforce": taskForce?.description] + page.query)
     }
 
     public func addMember(_ input: NewMember) async throws -> Member {
-        try await send(.POST, "/v1/taskforces/\(input.taskForce)/members", body: input)
+        try await send(.addMember, input.taskForce.description, body: input)
     }
 
     public func importMembers(taskForce: TaskForceRef, csv: Data, options: ImportOptions) async throws -> ImportReport {
@@ -75,33 +75,32 @@ public struct RemoteGugus: Gugus {
             "dry_run": options.dryRun ? "true" : nil, "skip_invalid": options.skipInvalid ? "true" : nil,
             "decree_id": options.decreeId.map(String.init),
         ]
-        let (status, body) = try await perform(.POST, "/v1/taskforces/\(taskForce)/members/import", query: query, body: csv, contentType: "text/csv; charset=utf-8")
+        let (status, body) = try await perform(.POST, APIRoute.importMembers.path(taskForce.description), query: query, body: csv, contentType: "text/csv; charset=utf-8")
         // A refused import answers 422 with the report itself, not a problem document.
         if status == 422, let report = try? GugusJSON.decoder().decode(ImportReport.self, from: body) { return report }
         return try decode(ImportReport.self, status: status, body: body)
     }
 
     public func members(taskForce: TaskForceRef, at date: CivilDate?, page: PageRequest) async throws -> Page<Member> {
-        try await get(Page<Member>.self, "/v1/taskforces/\(taskForce)/members", query: ["at": date?.description] + page.query)
+        try await get(Page<Member>.self, APIRoute.listMembers.path(taskForce.description), query: ["at": date?.description] + page.query)
     }
 
     public func endMember(id: Int64, on date: CivilDate, reason: String?) async throws -> Member {
-        struct Body: Encodable { var on: CivilDate; var reason: String? }
-        return try await send(.POST, "/v1/members/\(id)/end", body: Body(on: date, reason: reason))
+        try await send(.endMember, String(id), body: EndMembership(on: date, reason: reason))
     }
 
     // MARK: Status and audit
 
     public func nationalStatus(at date: CivilDate?) async throws -> NationalStatus {
-        try await get(NationalStatus.self, "/v1/status", query: ["at": date?.description])
+        try await get(NationalStatus.self, APIRoute.nationalStatus.path(), query: ["at": date?.description])
     }
 
     public func regionStatus(code: String, at date: CivilDate?) async throws -> TaskForceStatus {
-        try await get(TaskForceStatus.self, "/v1/regions/\(Self.escape(code))/status", query: ["at": date?.description])
+        try await get(TaskForceStatus.self, APIRoute.regionStatus.path(code), query: ["at": date?.description])
     }
 
     public func audit(_ query: AuditQuery) async throws -> Page<AuditEntry> {
-        try await get(Page<AuditEntry>.self, "/v1/audit", query: [
+        try await get(Page<AuditEntry>.self, APIRoute.listAudit.path(), query: [
             "entity": query.entity, "entity_id": query.entityId, "taskforce": query.taskForce?.description,
             "since": query.since.map(LocalTime.iso8601),
         ] + query.page.query)
@@ -110,80 +109,68 @@ public struct RemoteGugus: Gugus {
     // MARK: Sessions
 
     public func scheduleSession(_ input: NewSession) async throws -> OutreachSession {
-        try await send(.POST, "/v1/taskforces/\(input.taskForce)/sessions", body: input)
+        try await send(.scheduleSession, input.taskForce.description, body: input)
     }
 
     public func rescheduleSession(id: Int64, _ change: SessionChange) async throws -> OutreachSession {
-        try await send(.POST, "/v1/sessions/\(id)/reschedule", body: change)
+        try await send(.rescheduleSession, String(id), body: change)
     }
 
     public func cancelSession(id: Int64, reason: String?) async throws -> OutreachSession {
-        struct Body: Encodable { var reason: String? }
-        return try await send(.POST, "/v1/sessions/\(id)/cancel", body: Body(reason: reason))
+        try await send(.cancelSession, String(id), body: SessionCancellation(reason: reason))
     }
 
     public func completeSession(id: Int64, notes: String?, outcome: String?) async throws -> OutreachSession {
-        struct Body: Encodable { var notes: String?; var outcome: String? }
-        return try await send(.POST, "/v1/sessions/\(id)/complete", body: Body(notes: notes, outcome: outcome))
+        try await send(.completeSession, String(id), body: SessionCompletion(notes: notes, outcome: outcome))
     }
 
     public func sessions(_ query: SessionQuery) async throws -> Page<OutreachSession> {
-        try await get(Page<OutreachSession>.self, "/v1/sessions", query: [
+        try await get(Page<OutreachSession>.self, APIRoute.listSessions.path(), query: [
             "taskforce": query.taskForce?.description, "from": query.from?.description, "to": query.to?.description,
             "status": query.status?.rawValue,
         ] + query.page.query)
     }
 
     public func session(id: Int64) async throws -> SessionDetail {
-        try await get(SessionDetail.self, "/v1/sessions/\(id)")
+        try await get(SessionDetail.self, APIRoute.getSession.path(String(id)))
     }
 
     public func invite(sessionID: Int64, _ invitation: Invitation, role: Participant.Role) async throws -> [Participant] {
-        struct Body: Encodable {
-            var invitation: Invitation
-            var role: Participant.Role
-            func encode(to encoder: any Encoder) throws {
-                try invitation.encode(to: encoder)
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encode(role, forKey: .role)
-            }
-            enum Key: String, CodingKey { case role }
-        }
-        return try await send(.POST, "/v1/sessions/\(sessionID)/participants", body: Body(invitation: invitation, role: role))
+        try await send(.inviteParticipants, String(sessionID), body: InvitationRequest(invitation: invitation, role: role))
     }
 
     public func uninvite(sessionID: Int64, participantID: Int64) async throws -> Participant {
-        try await send(.POST, "/v1/sessions/\(sessionID)/participants/\(participantID)/cancel", body: [String: String]())
+        try await send(.cancelParticipant, String(sessionID), String(participantID), body: [String: String]())
     }
 
     public func attend(sessionID: Int64, participantID: Int64) async throws -> Participant {
-        try await send(.POST, "/v1/sessions/\(sessionID)/participants/\(participantID)/attend", body: [String: String]())
+        try await send(.recordAttendance, String(sessionID), String(participantID), body: [String: String]())
     }
 
     public func calendar(sessionID: Int64) async throws -> String {
-        try await text("/v1/sessions/\(sessionID)/calendar.ics")
+        try await text(APIRoute.sessionCalendar.path(String(sessionID)))
     }
 
     public func calendar(taskForce: TaskForceRef) async throws -> String {
-        try await text("/v1/taskforces/\(taskForce)/calendar.ics")
+        try await text(APIRoute.taskForceCalendar.path(taskForce.description))
     }
 
     // MARK: Reminders
 
     public func addReminderRule(_ input: NewReminderRule) async throws -> ReminderRule {
-        try await send(.POST, "/v1/reminder-rules", body: input)
+        try await send(.addReminderRule, body: input)
     }
 
     public func reminderRules() async throws -> [ReminderRule] {
-        try await everyPage(ReminderRule.self, "/v1/reminder-rules")
+        try await everyPage(ReminderRule.self, APIRoute.listReminderRules.path())
     }
 
     public func removeReminderRule(id: Int64) async throws -> ReminderRule {
-        try await send(.DELETE, "/v1/reminder-rules/\(id)", body: Optional<String>.none)
+        try await send(.removeReminderRule, String(id), body: Optional<String>.none)
     }
 
     public func reminders(_ query: ReminderQuery) async throws -> Page<Reminder> {
-        try await get(Page<Reminder>.self, "/v1/reminders", query: [
+        try await get(Page<Reminder>.self, APIRoute.listReminders.path(), query: [
             "status": query.status?.rawValue, "session": query.sessionId.map(String.init), "taskforce": query.taskForce?.description,
         ] + query.page.query)
     }
@@ -191,15 +178,15 @@ public struct RemoteGugus: Gugus {
     // MARK: Tokens
 
     public func issueToken(_ input: NewToken) async throws -> IssuedToken {
-        try await send(.POST, "/v1/tokens", body: input)
+        try await send(.issueToken, body: input)
     }
 
     public func tokens() async throws -> [APIToken] {
-        try await everyPage(APIToken.self, "/v1/tokens")
+        try await everyPage(APIToken.self, APIRoute.listTokens.path())
     }
 
     public func revokeToken(id: Int64) async throws -> APIToken {
-        try await send(.POST, "/v1/tokens/\(id)/revoke", body: [String: String]())
+        try await send(.revokeToken, String(id), body: [String: String]())
     }
 
     // MARK: HTTP
@@ -214,9 +201,10 @@ public struct RemoteGugus: Gugus {
         try await all { page in try await get(Page<Item>.self, path, query: query + page.query) }
     }
 
-    private func send<Value: Decodable, Body: Encodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws -> Value {
+    private func send<Value: Decodable, Body: Encodable>(_ route: APIRoute, _ values: String..., body: Body?) async throws -> Value {
         let data = try body.map { try GugusJSON.encoder().encode($0) }
-        let (status, response) = try await perform(method, path, query: [:], body: data, contentType: data == nil ? nil : "application/json")
+        let (status, response) = try await perform(HTTPMethod(rawValue: route.method.rawValue), route.path(values), query: [:], body: data,
+                                                   contentType: data == nil ? nil : "application/json")
         return try decode(Value.self, status: status, body: response)
     }
 
@@ -239,20 +227,11 @@ public struct RemoteGugus: Gugus {
 
     /// A problem+json answer as the same ``GugusError`` the database path would throw.
     private func problem(status: Int, body: Data) -> GugusError {
-        struct Problem: Decodable {
-            struct FieldError: Decodable { var field: String; var value: String?; var message: String; var line: Int? }
-            var code: String?
-            var detail: String?
-            var errors: [FieldError]?
-        }
-        guard let problem = try? GugusJSON.decoder().decode(Problem.self, from: body), let detail = problem.detail else {
+        guard let problem = try? GugusJSON.decoder().decode(Problem.self, from: body) else {
             return GugusError(status >= 500 ? .unavailable : .invalid, Localized(
                 id: "server menjawab \(status)", en: "the server answered \(status)"))
         }
-        let kind = problem.code.flatMap(GugusError.Kind.init(rawValue:)) ?? (status >= 500 ? .internal : .invalid)
-        return GugusError(kind, Localized(verbatim: detail), fieldErrors: (problem.errors ?? []).map {
-            GugusError.FieldError(field: $0.field, value: $0.value, message: Localized(verbatim: $0.message), line: $0.line)
-        })
+        return problem.error
     }
 
     private func perform(_ method: HTTPMethod, _ path: String, query: [String: String?], body: Data?, contentType: String?) async throws -> (Int, Data) {
@@ -284,9 +263,7 @@ public struct RemoteGugus: Gugus {
         }
     }
 
-    static func escape(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
-    }
+    static func escape(_ value: String) -> String { APIRoute.escape(value) }
 }
 
 extension PageRequest {

@@ -75,6 +75,12 @@ extension DatabaseGugus {
         }
     }
 
+    /// Reminders (and notices) by state, everywhere: for the operators' metrics, no caller check.
+    public func reminderCounts() async throws -> [Reminder.Status: Int] {
+        let rows = try await pool.query("SELECT status, count(*) FROM reminder GROUP BY status").decode((String, Int).self)
+        return Dictionary(uniqueKeysWithValues: rows.compactMap { status, count in Reminder.Status(rawValue: status).map { ($0, count) } })
+    }
+
     public func reminders(_ query: ReminderQuery) async throws -> Page<Reminder> {
         try caller.requireRegistryRead()
         let offset = try query.page.afterID()

@@ -37,6 +37,20 @@ public enum ServerMetrics {
     }
 }
 
+/// Every route of the server over a pool: the service paths, and `/v1` behind its tokens.
+/// Tests drive it in process (HummingbirdTesting's `.router`); `buildApplication` serves it.
+public func buildRouter(pool: PostgresPool, logger: Logger) -> Router<GugusRequestContext> {
+    let gugus = DatabaseGugus(pool: pool, caller: Caller(name: "server", role: .viewer), logger: logger)
+    let router = Router(context: GugusRequestContext.self)
+    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(ProblemMiddleware())
+    OperationsRoutes(pool: pool, gugus: gugus, registry: ServerMetrics.registry).register(on: router)
+    let api = router.group("v1").add(middleware: TokenAuthentication(gugus: gugus))
+    APIRoutes(gugus: gugus).register(on: api)
+    return router
+}
+
 /// Builds the HTTP application: the routes over a pool, with the pool and any other
 /// long-running parts (the scheduler) as services in the same ServiceGroup. The server is the
 /// last service, so on SIGTERM it stops accepting and drains its requests first, while the
@@ -44,14 +58,7 @@ public enum ServerMetrics {
 public func buildApplication(
     settings: ServerSettings, pool: PostgresPool, services: [any Service] = [], logger: Logger
 ) -> some ApplicationProtocol {
-    let gugus = DatabaseGugus(pool: pool, caller: Caller(name: "server", role: .viewer), logger: logger)
-    let router = Router(context: GugusRequestContext.self)
-    router.middlewares.add(LogRequestsMiddleware(.info))
-    router.middlewares.add(MetricsMiddleware())
-    router.middlewares.add(ProblemMiddleware())
-    OperationsRoutes(pool: pool, registry: ServerMetrics.registry).register(on: router)
-    let api = router.group("v1").add(middleware: TokenAuthentication(gugus: gugus))
-    APIRoutes(gugus: gugus).register(on: api)
+    let router = buildRouter(pool: pool, logger: logger)
     let idle = settings.idleTimeout.components.seconds
     return Application(
         router: router,

@@ -1,21 +1,29 @@
 import Foundation
 import GugusModel
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
-
-/// Reading requests and writing responses in Gugus's JSON.
-enum HTTPCoding {
-    static let encoder = GugusJSON.encoder()
-    static let maxJSONBody = 1024 * 1024
-
-    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+extension RouterMethods where Context == GugusRequestContext {
+    /// Registers the handler of an API operation at its path (``APIRoute``), relative to this
+    /// group's `prefix` (`/v1`), with `{name}` read as Hummingbird's `:name`.
+    @discardableResult
+    func on(
+        _ route: APIRoute, under prefix: String = "",
+        use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
+        var path = Substring(route.template)
+        precondition(path.hasPrefix(prefix + "/"), "\(route) is not under \(prefix)")
+        path.removeFirst(prefix.count)
+        let pattern = path.split(separator: "/").map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : part
+        }.joined(separator: "/")
+        return on(RouterPath(pattern), method: HTTPRequest.Method(rawValue: route.method.rawValue)!, use: handler)
     }
+}
 
+/// Answers that are not JSON, and lists paged here.
+enum HTTPCoding {
     static func text(_ text: String, contentType: String, filename: String? = nil) -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         if let filename { headers[.contentDisposition] = "inline; filename=\"\(filename)\"" }
@@ -24,44 +32,11 @@ enum HTTPCoding {
 
     /// One page of a short list that the core returns whole (regions, task forces, rules,
     /// tokens, participants): paged here, by position, so every list takes limit and after.
-    static func page<Item: Codable & Sendable>(_ items: [Item], _ request: PageRequest) throws(GugusError) -> Page<Item> {
+    static func page<Item: Codable & Sendable>(_ items: [Item], _ request: PageRequest) throws(GugusError) -> JSONAnswer<Page<Item>> {
         let start = Int(try request.afterID())
-        guard start < items.count else { return Page(items: [], nextCursor: nil) }
+        guard start < items.count else { return JSONAnswer(Page(items: [], nextCursor: nil)) }
         let end = start + min(items.count - start, request.limit)
-        return Page(items: Array(items[start..<end]), nextCursor: end < items.count ? String(end) : nil)
-    }
-
-    /// The body as a JSON object, with path values (such as the task force) merged in.
-    ///
-    /// The merge goes through `JSONSerialization`, which keeps every number as it was written:
-    /// a round trip through `Double` would turn an id above 2^53 into another id.
-    static func decode<Value: Decodable>(
-        _ type: Value.Type, from request: Request, context: GugusRequestContext, adding extra: [String: String] = [:]
-    ) async throws -> Value {
-        let buffer = try await request.body.collect(upTo: maxJSONBody)
-        var data = buffer.readableBytes > 0 ? Data(buffer.readableBytesView) : Data("{}".utf8)
-        let parsed: Any
-        do {
-            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            throw GugusError.invalid(field: "body", value: nil, Localized(
-                id: "isi permintaan bukan JSON yang valid", en: "the request body is not valid JSON"))
-        }
-        guard var object = parsed as? [String: Any] else {
-            throw GugusError.invalid(field: "body", value: nil, Localized(
-                id: "isi permintaan harus objek JSON", en: "the request body must be a JSON object"))
-        }
-        if !extra.isEmpty {
-            for (key, value) in extra { object[key] = value }
-            data = try JSONSerialization.data(withJSONObject: object)
-        }
-        do {
-            return try GugusJSON.decoder().decode(Value.self, from: data)
-        } catch let error as GugusError {
-            throw error
-        } catch {
-            throw GugusJSON.problem(error)
-        }
+        return JSONAnswer(Page(items: Array(items[start..<end]), nextCursor: end < items.count ? String(end) : nil))
     }
 }
 
@@ -106,14 +81,8 @@ struct Query {
         try string(name).map { text throws(GugusError) in try TaskForceRef(parsing: text, field: name) }
     }
 
-    func choice<Value: RawRepresentable & CaseIterable>(_ name: String, as type: Value.Type) throws(GugusError) -> Value? where Value.RawValue == String {
-        guard let text = string(name) else { return nil }
-        guard let value = Value(rawValue: text) else {
-            let valid = Value.allCases.map(\.rawValue).joined(separator: ", ")
-            throw GugusError.invalid(field: name, value: text, Localized(
-                id: "\(name) '\(text)' tidak dikenal; pilih salah satu: \(valid)", en: "unknown \(name) '\(text)'; use one of: \(valid)"))
-        }
-        return value
+    func choice<Value: Choice>(_ name: String, as type: Value.Type) throws(GugusError) -> Value? {
+        try string(name).map { text throws(GugusError) in try Value.parse(text, field: name) }
     }
 
     static func bad(_ name: String, _ value: String, _ en: String, _ id: String) -> GugusError {

@@ -19,7 +19,7 @@ struct ParityTests {
         #expect(issued.status == 0, "\(issued)")
         let token = try #require(try issued.object()["token"] as? String)
 
-        let server = try await ParityServer.start(databaseURL: remoteDatabase.databaseURL)
+        let server = try await ServerProcess.start(databaseURL: remoteDatabase.databaseURL)
         do {
             try await run(Scenario(direct: direct, remote: remoteDatabase, server: server.url, token: token))
         } catch {
@@ -36,7 +36,7 @@ struct ParityTests {
         let admin = try #require(try issued.object()["token"] as? String, "\(issued)")
         let other = try await database("token", "issue", "--role", "coordinator", "--region", "61", "--name", "Kanwil Kalimantan Barat", "--json")
         let coordinator = try #require(try other.object()["token"] as? String, "\(other)")
-        let server = try await ParityServer.start(databaseURL: database.databaseURL)
+        let server = try await ServerProcess.start(databaseURL: database.databaseURL)
         do {
             func through(_ token: String, _ arguments: String...) async throws -> GugusProcess.Run {
                 try await database.run(arguments + ["--server", server.url, "--token", token], database: false)
@@ -272,91 +272,4 @@ private struct Scenario {
         let data = try JSONSerialization.data(withJSONObject: blank(parsed), options: [.sortedKeys, .prettyPrinted, .fragmentsAllowed])
         return String(decoding: data, as: UTF8.self)
     }
-}
-
-/// `gugus serve` for the parity run, on a free port, ended with the test (or, should the test
-/// process die first, by a small watcher that outlives it).
-private struct ParityServer {
-    let process: Process
-    let port: Int
-
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    static func start(databaseURL: String) async throws -> ParityServer {
-        let binary = try GugusExecutable.required()
-        for _ in 0..<3 {
-            let port = try freePort()
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--database-url", databaseURL, "--no-scheduler"]
-            var environment = ProcessInfo.processInfo.environment.filter { key, _ in
-                !key.hasPrefix("PG") && !key.hasPrefix("GUGUS_") && key != "DATABASE_URL"
-            }
-            process.environment = environment
-            let log = try temporaryFile("server.log", Data())
-            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            try output.close()
-            let watcher = Process()
-            watcher.executableURL = URL(fileURLWithPath: "/bin/sh")
-            watcher.arguments = ["-c", """
-                while kill -0 \(getpid()) 2>/dev/null; do kill -0 \(process.processIdentifier) 2>/dev/null || exit 0; sleep 1; done
-                kill -TERM \(process.processIdentifier) 2>/dev/null
-                """]
-            try? watcher.run()
-            // Migrations run before the server listens: once it says it listens, it serves. (Its
-            // own word: another test's server may have been given the same free port.)
-            let server = ParityServer(process: process, port: port)
-            let deadline = ContinuousClock.now + .seconds(90)
-            while process.isRunning && ContinuousClock.now < deadline {
-                let said = (try? String(contentsOfFile: log, encoding: .utf8))?.contains("listening on 127.0.0.1:\(port)") ?? false
-                if said && server.accepts() { return server }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            await server.stop()
-        }
-        throw ParityServerError()
-    }
-
-    func accepts() -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-
-    func stop() async {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        for _ in 0..<200 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard named else { throw ParityServerError() }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-private struct ParityServerError: Error, CustomStringConvertible {
-    var description: String { "gugus serve did not start listening" }
 }

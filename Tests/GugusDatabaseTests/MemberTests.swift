@@ -38,13 +38,13 @@ struct MemberTests {
 
     @Test("an unknown role lists the valid ones")
     func unknownRole() throws {
-        let error = #expect(throws: GugusError.self) { try MemberRole.parse("bendahara") }
+        let error = #expect(throws: GugusError.self) { try MemberRole.parse("bendahara", field: "role") }
         #expect(error?.kind == .invalid)
         #expect(error?.message.en == "unknown role 'bendahara'; use one of: ketua, wakil_ketua, sekretaris, wakil_sekretaris, anggota")
         #expect(error?.message.id == "peran 'bendahara' tidak dikenal; pilih salah satu: ketua, wakil_ketua, sekretaris, wakil_sekretaris, anggota")
         #expect(error?.fieldErrors.first?.field == "role")
-        #expect(try MemberRole.parse("Wakil Ketua") == .wakilKetua)
-        #expect(try MemberRole.parse("wakil-sekretaris") == .wakilSekretaris)
+        #expect(try MemberRole.parse("Wakil Ketua", field: "role") == .wakilKetua)
+        #expect(try MemberRole.parse("wakil-sekretaris", field: "role") == .wakilSekretaris)
     }
 
     @Test("a member appointed by another task force's decree is refused, naming it")

@@ -1,9 +1,10 @@
 import Foundation
+import GugusModel
 import GugusTestSupport
 import Testing
 
 /// Reminder rules, reminders, the audit log and tokens over HTTP.
-@Suite("Reminder, audit and token endpoints on a live server", .timeLimit(.minutes(5)), .releasesResources)
+@Suite("Reminder, audit and token endpoints", .timeLimit(.minutes(5)), .releasesResources)
 struct AdministrationEndpointTests {
     @Test("reminder rules: add, list, delete; reminders planned for a session, filtered; their refusals")
     func reminders() async throws {
@@ -132,7 +133,7 @@ struct AdministrationEndpointTests {
             let tokenID = try token.id()
 
             // The new token works at once.
-            let gorontalo = API(baseURL: deployment.server.url, token: secret)
+            let gorontalo = deployment.api(token: secret)
             #expect(try await gorontalo.get("/v1/status").status == 200)
 
             let listed = try await admin.get("/v1/tokens")

@@ -1,4 +1,5 @@
 import Foundation
+import GugusModel
 import GugusTestSupport
 import NIOHTTP1
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// alone), the coordinator of Kalimantan Barat (61) and a viewer are refused with a 403 that
 /// names the token. Every write that happens is in the audit log under the token's name, and
 /// a refused one leaves no trace there.
-@Suite("Authorisation matrix on a live server", .timeLimit(.minutes(10)), .releasesResources)
+@Suite("Authorisation matrix", .timeLimit(.minutes(10)), .releasesResources)
 struct AuthorisationMatrixTests {
     @Test("write endpoint × role", arguments: WriteEndpoint.allCases, Deployment.Role.allCases)
     func matrix(_ endpoint: WriteEndpoint, _ role: Deployment.Role) async throws {
@@ -18,7 +19,10 @@ struct AuthorisationMatrixTests {
                 try await check(endpoint, role, in: MatrixContext(deployment: deployment, seeded: nil))
             }
         } else {
-            try await check(endpoint, role, in: try await SharedDeployment.shared.context())
+            let shared = try await SharedDeployment.shared.context()
+            try await Deployment.inProcess(databaseURL: shared.databaseURL, tokens: shared.tokens) { deployment in
+                try await check(endpoint, role, in: MatrixContext(deployment: deployment, seeded: shared.seeded))
+            }
         }
     }
 
@@ -69,18 +73,26 @@ struct MatrixContext: Sendable {
     func seed() throws -> MalukuUtara { try #require(seeded) }
 }
 
-/// One deployment for the whole matrix: each case prepares what it changes, so the cases
-/// run in parallel without meeting. Its server ends with the test process.
+/// One database for the whole matrix, seeded once: each case prepares what it changes, so
+/// the cases run in parallel without meeting, each through a router of its own.
 actor SharedDeployment {
-    static let shared = SharedDeployment()
-    private var starting: Task<MatrixContext, any Error>?
+    struct Shared: Sendable {
+        let databaseURL: String
+        let tokens: Deployment.Tokens
+        let seeded: MalukuUtara
+    }
 
-    func context() async throws -> MatrixContext {
+    static let shared = SharedDeployment()
+    private var starting: Task<Shared, any Error>?
+
+    func context() async throws -> Shared {
         if let starting { return try await starting.value }
         let task = Task {
             try await TestResources.shared {
-                let deployment = try await Deployment.start()
-                return MatrixContext(deployment: deployment, seeded: try await MalukuUtara.seed(deployment.admin))
+                let databaseURL = try await TestDatabase.makeMigratedURL()
+                return try await Deployment.inProcess(databaseURL: databaseURL, tokens: nil) { deployment in
+                    Shared(databaseURL: databaseURL, tokens: deployment.tokens, seeded: try await MalukuUtara.seed(deployment.admin))
+                }
             }
         }
         starting = task

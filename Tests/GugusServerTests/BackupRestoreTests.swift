@@ -1,4 +1,5 @@
 import Foundation
+import GugusModel
 import GugusTestSupport
 import Postgres
 import Testing

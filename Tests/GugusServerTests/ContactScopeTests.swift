@@ -1,11 +1,12 @@
 import Foundation
+import GugusModel
 import GugusTestSupport
 import Testing
 
 /// Personal data (UU PDP): members' and participants' e-mail and phone go only to the
 /// secretariat and to the coordinator of the task force they belong to. A viewer reads status
 /// and the public part of sessions, and no registry at all.
-@Suite("Contact details by scope on a live server", .timeLimit(.minutes(5)), .releasesResources)
+@Suite("Contact details by scope", .timeLimit(.minutes(5)), .releasesResources)
 struct ContactScopeTests {
     @Test("members, participants and reminders show e-mail and phone inside the caller's scope only")
     func contactsInScope() async throws {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GugusModel
 import GugusTestSupport
 import NIOHTTP1
 import NIOCore
@@ -15,8 +16,8 @@ struct GracefulShutdownTests {
 
     @Test("a large CSV import in flight at SIGTERM completes with 200; new connections are refused; exit 0")
     func drainsInFlightRequests() async throws {
-        try await Deployment.with(scheduler: true) { deployment in
-            let server = deployment.server
+        try await Deployment.live(scheduler: true) { deployment in
+            let server = try #require(deployment.server)
             let admin = deployment.admin
             #expect(try await admin.post("/v1/taskforces", ["region_code": "82"]).status == 201)
             #expect(try await admin.post("/v1/taskforces/82/decrees", [

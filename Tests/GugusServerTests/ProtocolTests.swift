@@ -1,4 +1,5 @@
 import Foundation
+import GugusModel
 import NIOHTTP1
 import GugusTestSupport
 import Postgres
@@ -6,11 +7,12 @@ import Testing
 
 /// What every request meets before an operation runs: the service paths, tokens (missing,
 /// malformed, unknown, revoked, expired), unknown paths, malformed bodies and the language.
-@Suite("Service paths, tokens and malformed requests on a live server", .timeLimit(.minutes(5)), .releasesResources)
+@Suite("Service paths, tokens and malformed requests", .timeLimit(.minutes(5)), .releasesResources)
 struct ProtocolTests {
     @Test("healthz, readyz, metrics and the OpenAPI document need no token")
     func servicePaths() async throws {
-        try await Deployment.with { deployment in
+        // The real binary: its metrics are bootstrapped at start, as in production.
+        try await Deployment.live { deployment in
             let anonymous = deployment.anonymous
             let health = try await anonymous.get("/healthz")
             #expect(health.status == 200, "\(health)")
@@ -54,7 +56,7 @@ struct ProtocolTests {
                 "the Authorization header must read 'Bearer TOKEN'")
             try refused(try await anonymous.get("/v1/status", headers: [("Authorization", "Bearer ")]), "the Authorization header must read 'Bearer TOKEN'")
             try refused(
-                try await API(baseURL: deployment.server.url, token: "gugus_not-a-real-token").get("/v1/status"),
+                try await deployment.api(token: "gugus_not-a-real-token").get("/v1/status"),
                 "unknown token; ask the national secretariat for one")
 
             // Revoked: refused at once, by name.
@@ -68,7 +70,7 @@ struct ProtocolTests {
             // Expired: the expiry moved into the past, as time would.
             let expiring = try await deployment.issue(role: "coordinator", region: "82", name: "Kanwil lama")
             #expect(try await expiring.get("/v1/status").status == 200)
-            let connection = try await PostgresConnection.connect(try PostgresConfiguration.url(deployment.server.databaseURL))
+            let connection = try await PostgresConnection.connect(try PostgresConfiguration.url(deployment.databaseURL))
             try await connection.withTransaction { connection in
                 try await connection.execute("SELECT set_config('gugus.actor', 'test: a year passes', true)")
                 try await connection.execute("UPDATE api_token SET expires_at = now() - interval '1 minute' WHERE name = 'Kanwil lama'")

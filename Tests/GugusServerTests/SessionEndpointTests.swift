@@ -1,9 +1,10 @@
 import Foundation
+import GugusModel
 import GugusTestSupport
 import Testing
 
 /// Outreach sessions, their participants and their calendars over HTTP.
-@Suite("Session endpoints on a live server", .timeLimit(.minutes(5)), .releasesResources)
+@Suite("Session endpoints", .timeLimit(.minutes(5)), .releasesResources)
 struct SessionEndpointTests {
     static let title = "Sosialisasi Strategi Nasional Bisnis dan HAM"
 

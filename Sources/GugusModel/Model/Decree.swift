@@ -84,7 +84,10 @@ public struct Decree: Sendable, Hashable, Codable {
 
 /// What `decree add` takes.
 public struct NewDecree: Sendable, Hashable, Codable {
-    public var taskForce: TaskForceRef
+    /// The task force it is for. In the API the path names it (`/v1/taskforces/{id}/…`), so
+    /// it is not part of the JSON body; a value decoded from one holds a placeholder until
+    /// the server sets it from the path.
+    public var taskForce: TaskForceRef = .id(0)
     public var kind: Decree.Kind?
     public var number: String
     public var title: String
@@ -99,6 +102,10 @@ public struct NewDecree: Sendable, Hashable, Codable {
     public var amendsId: Int64?
     public var revokesId: Int64?
     public var document: DecreeDocument?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, number, title, place, signedOn, effectiveFrom, effectiveUntil, signerName, signerTitle, signerActing, inauguratedOn, amendsId, revokesId, document
+    }
 
     public init(
         taskForce: TaskForceRef, kind: Decree.Kind? = nil, number: String, title: String, place: String? = nil,

@@ -61,7 +61,10 @@ public struct Member: Sendable, Hashable, Codable {
 
 /// What `member add` takes.
 public struct NewMember: Sendable, Hashable, Codable {
-    public var taskForce: TaskForceRef
+    /// The task force it is for. In the API the path names it (`/v1/taskforces/{id}/…`), so
+    /// it is not part of the JSON body; a value decoded from one holds a placeholder until
+    /// the server sets it from the path.
+    public var taskForce: TaskForceRef = .id(0)
     public var name: String
     public var role: MemberRole
     public var position: String
@@ -74,6 +77,10 @@ public struct NewMember: Sendable, Hashable, Codable {
     public var decreeId: Int64?
     public var from: CivilDate?
     public var until: CivilDate?
+
+    enum CodingKeys: String, CodingKey {
+        case name, role, position, institution, institutionKind, email, phone, language, workingGroup, decreeId, from, until
+    }
 
     public init(
         taskForce: TaskForceRef, name: String, role: MemberRole, position: String, institution: String,

@@ -173,7 +173,10 @@ public struct SessionDetail: Sendable, Hashable, Codable {
 /// What `session schedule` takes. Times are local to the task force unless `timeZone` says
 /// otherwise; an ISO 8601 instant with an offset is taken as it is.
 public struct NewSession: Sendable, Hashable, Codable {
-    public var taskForce: TaskForceRef
+    /// The task force it is for. In the API the path names it (`/v1/taskforces/{id}/…`), so
+    /// it is not part of the JSON body; a value decoded from one holds a placeholder until
+    /// the server sets it from the path.
+    public var taskForce: TaskForceRef = .id(0)
     public var title: String
     public var starts: String
     public var duration: DurationText
@@ -185,6 +188,10 @@ public struct NewSession: Sendable, Hashable, Codable {
     public var capacity: Int?
     public var audiences: [String]
     public var notes: String?
+
+    enum CodingKeys: String, CodingKey {
+        case title, starts, duration, timeZone, format, mode, venue, onlineUrl, capacity, audiences, notes
+    }
 
     public init(
         taskForce: TaskForceRef, title: String, starts: String, duration: DurationText, timeZone: String? = nil,

@@ -1,21 +1,38 @@
-/// A closed set of values typed by users (roles, formats, channels …). Decoding one from JSON
-/// that is not in the set names the field, the value and the valid ones, like the CLI does.
-public protocol Choice: RawRepresentable, CaseIterable, Codable, Sendable where RawValue == String {}
+import Foundation
+
+/// A closed set of values typed by users (roles, formats, channels …). One parser serves the
+/// CLI's options, the API's query parameters and JSON bodies: a value outside the set is
+/// refused with the field, the value and the valid ones.
+public protocol Choice: RawRepresentable, CaseIterable, Codable, Sendable where RawValue == String {
+    /// How messages name the value when the field's name would not do (a CSV column such as
+    /// `peran` is still a role in English); nil names it by its field.
+    static var label: Localized? { get }
+}
 
 extension Choice {
+    public static var label: Localized? { nil }
+
+    /// The value as typed: any case, spaces or hyphens for underscores.
+    public static func parse(_ text: String, field: String) throws(GugusError) -> Self {
+        let normalized = text.trimmingCharacters(in: .whitespaces).lowercased()
+            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        if let value = Self(rawValue: text) ?? Self(rawValue: normalized) { return value }
+        throw GugusError.unknownChoice(field: field, value: text, valid: allCases.map(\.rawValue), label: label)
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(rawValue: text) else {
             let field = decoder.codingPath.last.map { GugusJSON.snakeCase($0.stringValue) } ?? "value"
-            let valid = Self.allCases.map(\.rawValue).joined(separator: ", ")
-            throw GugusError.invalid(field: field, value: text, Localized(
-                id: "\(field) '\(text)' tidak dikenal; pilih salah satu: \(valid)", en: "unknown \(field) '\(text)'; use one of: \(valid)"))
+            throw GugusError.unknownChoice(field: field, value: text, valid: Self.allCases.map(\.rawValue))
         }
         self = value
     }
 }
 
-extension MemberRole: Choice {}
+extension MemberRole: Choice {
+    public static var label: Localized? { Localized(id: "peran", en: "role") }
+}
 extension Decree.Kind: Choice {}
 extension Region.Level: Choice {}
 extension OutreachSession.Format: Choice {}
@@ -27,5 +44,6 @@ extension ReminderRule.Kind: Choice {}
 extension ReminderRule.Audience: Choice {}
 extension ReminderRule.Channel: Choice {}
 extension Reminder.Status: Choice {}
+extension Reminder.Kind: Choice {}
 extension Caller.Role: Choice {}
 extension TaskForceState: Choice {}

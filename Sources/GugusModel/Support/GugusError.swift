@@ -11,6 +11,8 @@ public struct GugusError: Error, Sendable, Hashable, Codable, CustomStringConver
         case notFound = "not_found"
         /// The request contradicts the current state, e.g. a duplicate (HTTP 409).
         case conflict
+        /// The request body is larger than the server takes (HTTP 413).
+        case tooLarge = "too_large"
         /// No or a bad token (HTTP 401).
         case unauthorized
         /// The token lacks the right (HTTP 403).
@@ -59,6 +61,26 @@ public struct GugusError: Error, Sendable, Hashable, Codable, CustomStringConver
     public static func conflict(_ message: Localized) -> GugusError {
         GugusError(.conflict, message)
     }
+
+    /// A value outside a closed set: "unknown format 'seminar'; use one of: sosialisasi, …".
+    /// `label` names the field in the message where its wire name would read oddly.
+    public static func unknownChoice(field: String, value: String, valid: [String], label: Localized? = nil) -> GugusError {
+        let list = valid.joined(separator: ", ")
+        let name = label ?? Localized(id: indonesianFieldNames[field] ?? field, en: field)
+        return invalid(field: field, value: value, Localized(
+            id: "\(name.id) '\(value)' tidak dikenal; pilih salah satu: \(list)", en: "unknown \(name.en) '\(value)'; use one of: \(list)"))
+    }
+
+    /// How the Indonesian messages name the fields whose wire names are English words.
+    static let indonesianFieldNames = [
+        "role": "peran", "channel": "kanal", "audience": "sasaran", "kind": "jenis", "level": "tingkat",
+        "registration": "pendaftaran", "status": "status", "format": "format", "mode": "mode",
+    ]
+
+    /// The database cannot be reached: said the same by the server, the CLI and the portal.
+    /// The database's own words (its host or socket) belong in the log, not in front of a user.
+    public static let databaseAway = GugusError(.unavailable, Localized(
+        id: "basis data tidak dapat dihubungi saat ini; coba lagi sebentar lagi", en: "the database cannot be reached right now; try again shortly"))
 
     public func text(_ language: Language) -> String {
         message.text(language)

@@ -3,7 +3,8 @@ import GugusDatabase
 import GugusModel
 import Hummingbird
 
-/// The `/v1` API: every operation of ``Gugus``, for the caller the token names.
+/// The `/v1` API: every operation of ``Gugus``, for the caller the token names, each at its
+/// ``APIRoute``.
 struct APIRoutes {
     let gugus: DatabaseGugus
 
@@ -22,49 +23,49 @@ struct APIRoutes {
     // MARK: Regions, status, task forces, decrees, members
 
     func registerRegistry(on group: RouterGroup<GugusRequestContext>) {
-        group.get("regions") { request, context in
-            let level = try Query(request: request).choice("level", as: Region.Level.self)
-            return try HTTPCoding.json(HTTPCoding.page(try await gugus(context).regions(level: level), try Query(request: request).page()))
+        group.on(.listRegions, under: "/v1") { request, context in
+            let query = Query(request: request)
+            return try HTTPCoding.page(try await gugus(context).regions(level: try query.choice("level", as: Region.Level.self)), try query.page())
         }
-        group.get("status") { request, context in
-            try HTTPCoding.json(try await gugus(context).nationalStatus(at: try Query(request: request).date("at")))
+        group.on(.nationalStatus, under: "/v1") { request, context in
+            JSONAnswer(try await gugus(context).nationalStatus(at: try Query(request: request).date("at")))
         }
-        group.get("regions/:code/status") { request, context in
+        group.on(.regionStatus, under: "/v1") { request, context in
             let code = context.parameters.get("code") ?? ""
-            return try HTTPCoding.json(try await gugus(context).regionStatus(code: code, at: try Query(request: request).date("at")))
+            return JSONAnswer(try await gugus(context).regionStatus(code: code, at: try Query(request: request).date("at")))
         }
-        group.get("taskforces") { request, context in
-            try HTTPCoding.json(HTTPCoding.page(try await gugus(context).taskForces(), try Query(request: request).page()))
+        group.on(.listTaskForces, under: "/v1") { request, context in
+            try HTTPCoding.page(try await gugus(context).taskForces(), try Query(request: request).page())
         }
-        group.post("taskforces") { request, context in
-            let input = try await HTTPCoding.decode(NewTaskForce.self, from: request, context: context)
-            return try HTTPCoding.json(try await gugus(context).createTaskForce(input), status: .created)
+        group.on(.createTaskForce, under: "/v1") { request, context in
+            let input = try await request.decode(as: NewTaskForce.self, context: context)
+            return JSONAnswer(try await gugus(context).createTaskForce(input), status: .created)
         }
-        group.get("taskforces/:id") { _, context in
-            try HTTPCoding.json(try await gugus(context).taskForce(try context.taskForce()))
+        group.on(.getTaskForce, under: "/v1") { _, context in
+            JSONAnswer(try await gugus(context).taskForce(try context.taskForce()))
         }
-        group.get("decrees") { request, context in
+        group.on(.listDecrees, under: "/v1") { request, context in
             let query = Query(request: request)
-            return try HTTPCoding.json(try await gugus(context).decrees(taskForce: try query.taskForce(), page: try query.page()))
+            return JSONAnswer(try await gugus(context).decrees(taskForce: try query.taskForce(), page: try query.page()))
         }
-        group.get("taskforces/:id/decrees") { request, context in
-            try HTTPCoding.json(try await gugus(context).decrees(taskForce: try context.taskForce(), page: try Query(request: request).page()))
+        group.on(.listTaskForceDecrees, under: "/v1") { request, context in
+            JSONAnswer(try await gugus(context).decrees(taskForce: try context.taskForce(), page: try Query(request: request).page()))
         }
-        group.post("taskforces/:id/decrees") { request, context in
-            let input = try await HTTPCoding.decode(
-                NewDecree.self, from: request, context: context, adding: ["task_force": try context.taskForce().description])
-            return try HTTPCoding.json(try await gugus(context).addDecree(input), status: .created)
+        group.on(.addDecree, under: "/v1") { request, context in
+            var input = try await request.decode(as: NewDecree.self, context: context)
+            input.taskForce = try context.taskForce()
+            return JSONAnswer(try await gugus(context).addDecree(input), status: .created)
         }
-        group.get("taskforces/:id/members") { request, context in
+        group.on(.listMembers, under: "/v1") { request, context in
             let query = Query(request: request)
-            return try HTTPCoding.json(try await gugus(context).members(taskForce: try context.taskForce(), at: try query.date("at"), page: try query.page()))
+            return JSONAnswer(try await gugus(context).members(taskForce: try context.taskForce(), at: try query.date("at"), page: try query.page()))
         }
-        group.post("taskforces/:id/members") { request, context in
-            let input = try await HTTPCoding.decode(
-                NewMember.self, from: request, context: context, adding: ["task_force": try context.taskForce().description])
-            return try HTTPCoding.json(try await gugus(context).addMember(input), status: .created)
+        group.on(.addMember, under: "/v1") { request, context in
+            var input = try await request.decode(as: NewMember.self, context: context)
+            input.taskForce = try context.taskForce()
+            return JSONAnswer(try await gugus(context).addMember(input), status: .created)
         }
-        group.post("taskforces/:id/members/import") { request, context in
+        group.on(.importMembers, under: "/v1") { request, context in
             let query = Query(request: request)
             let contentType = request.headers[.contentType] ?? ""
             guard contentType.lowercased().hasPrefix("text/csv") else {
@@ -75,19 +76,18 @@ struct APIRoutes {
             let options = ImportOptions(dryRun: try query.bool("dry_run"), skipInvalid: try query.bool("skip_invalid"), decreeId: try query.int64("decree_id"))
             let report = try await gugus(context).importMembers(taskForce: try context.taskForce(), csv: Data(body.readableBytesView), options: options)
             // A refused import is a client's problem with the file: 422, with the report.
-            return try HTTPCoding.json(report, status: report.rolledBack && !report.dryRun ? .unprocessableContent : .ok)
+            return JSONAnswer(report, status: report.rolledBack && !report.dryRun ? .unprocessableContent : .ok)
         }
-        group.post("members/:id/end") { request, context in
-            struct Body: Decodable { var on: CivilDate; var reason: String? }
-            let body = try await HTTPCoding.decode(Body.self, from: request, context: context)
-            return try HTTPCoding.json(try await gugus(context).endMember(id: try context.id(), on: body.on, reason: body.reason))
+        group.on(.endMember, under: "/v1") { request, context in
+            let body = try await request.decode(as: EndMembership.self, context: context)
+            return JSONAnswer(try await gugus(context).endMember(id: try context.id(), on: body.on, reason: body.reason))
         }
-        group.get("audit") { request, context in
+        group.on(.listAudit, under: "/v1") { request, context in
             let query = Query(request: request)
             let since = try query.string("since").map { text throws(GugusError) in
                 try LocalTime.parse(text.count == 10 ? text + " 00:00" : text, in: .utc, field: "since")
             }
-            return try HTTPCoding.json(try await gugus(context).audit(AuditQuery(
+            return JSONAnswer(try await gugus(context).audit(AuditQuery(
                 entity: query.string("entity"), entityId: query.string("entity_id"), taskForce: try query.taskForce(),
                 since: since, page: try query.page())))
         }

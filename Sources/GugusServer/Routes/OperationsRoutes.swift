@@ -1,4 +1,5 @@
 import Foundation
+import GugusDatabase
 import GugusModel
 import Hummingbird
 import Logging
@@ -10,11 +11,12 @@ import Prometheus
 /// (Prometheus) and `/openapi.yaml` (the contract the API is tested against).
 struct OperationsRoutes {
     let pool: PostgresPool
+    let gugus: DatabaseGugus
     let registry: PrometheusCollectorRegistry
 
     func register(on router: Router<GugusRequestContext>) {
-        router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/readyz") { _, context -> Response in
+        router.on(.health) { _, _ in "ok\n" }
+        router.on(.readiness) { _, context -> Response in
             do {
                 _ = try await pool.query("SELECT 1")
                 return HTTPCoding.text("ready\n", contentType: "text/plain; charset=utf-8")
@@ -25,11 +27,11 @@ struct OperationsRoutes {
                     body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
             }
         }
-        router.get("/metrics") { _, context -> Response in
+        router.on(.metrics) { _, context -> Response in
             await recordGauges(logger: context.logger)
             return HTTPCoding.text(registry.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
-        router.get("/openapi.yaml") { _, _ in
+        router.on(.openAPIDocument) { _, _ in
             HTTPCoding.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
         }
     }
@@ -43,10 +45,9 @@ struct OperationsRoutes {
         Gauge(label: "gugus_db_pool_waiting", dimensions: []).record(statistics.waiting)
         Gauge(label: "gugus_db_pool_max_connections", dimensions: []).record(statistics.maxConnections)
         do {
-            let counts = try await pool.query("SELECT status, count(*) FROM reminder GROUP BY status").decode((String, Int).self)
+            let counts = try await gugus.reminderCounts()
             for status in Reminder.Status.allCases {
-                let count = counts.first { $0.0 == status.rawValue }?.1 ?? 0
-                Gauge(label: "gugus_reminders", dimensions: [("status", status.rawValue)]).record(count)
+                Gauge(label: "gugus_reminders", dimensions: [("status", status.rawValue)]).record(counts[status] ?? 0)
             }
         } catch {
             logger.warning("cannot count reminders for /metrics: \(error)")

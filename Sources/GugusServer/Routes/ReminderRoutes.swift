@@ -5,34 +5,34 @@ import Hummingbird
 
 extension APIRoutes {
     func registerReminders(on group: RouterGroup<GugusRequestContext>) {
-        group.get("reminder-rules") { request, context in
-            try HTTPCoding.json(HTTPCoding.page(try await gugus(context).reminderRules(), try Query(request: request).page()))
+        group.on(.listReminderRules, under: "/v1") { request, context in
+            try HTTPCoding.page(try await gugus(context).reminderRules(), try Query(request: request).page())
         }
-        group.post("reminder-rules") { request, context in
-            let input = try await HTTPCoding.decode(NewReminderRule.self, from: request, context: context)
-            return try HTTPCoding.json(try await gugus(context).addReminderRule(input), status: .created)
+        group.on(.addReminderRule, under: "/v1") { request, context in
+            let input = try await request.decode(as: NewReminderRule.self, context: context)
+            return JSONAnswer(try await gugus(context).addReminderRule(input), status: .created)
         }
-        group.delete("reminder-rules/:id") { _, context in
-            try HTTPCoding.json(try await gugus(context).removeReminderRule(id: try context.id()))
+        group.on(.removeReminderRule, under: "/v1") { _, context in
+            JSONAnswer(try await gugus(context).removeReminderRule(id: try context.id()))
         }
-        group.get("reminders") { request, context in
+        group.on(.listReminders, under: "/v1") { request, context in
             let query = Query(request: request)
-            return try HTTPCoding.json(try await gugus(context).reminders(ReminderQuery(
+            return JSONAnswer(try await gugus(context).reminders(ReminderQuery(
                 status: try query.choice("status", as: Reminder.Status.self), sessionId: try query.int64("session"),
                 taskForce: try query.taskForce(), page: try query.page())))
         }
     }
 
     func registerAdministration(on group: RouterGroup<GugusRequestContext>) {
-        group.get("tokens") { request, context in
-            try HTTPCoding.json(HTTPCoding.page(try await gugus(context).tokens(), try Query(request: request).page()))
+        group.on(.listTokens, under: "/v1") { request, context in
+            try HTTPCoding.page(try await gugus(context).tokens(), try Query(request: request).page())
         }
-        group.post("tokens") { request, context in
-            let input = try await HTTPCoding.decode(NewToken.self, from: request, context: context)
-            return try HTTPCoding.json(try await gugus(context).issueToken(input), status: .created)
+        group.on(.issueToken, under: "/v1") { request, context in
+            let input = try await request.decode(as: NewToken.self, context: context)
+            return JSONAnswer(try await gugus(context).issueToken(input), status: .created)
         }
-        group.post("tokens/:id/revoke") { _, context in
-            try HTTPCoding.json(try await gugus(context).revokeToken(id: try context.id()))
+        group.on(.revokeToken, under: "/v1") { _, context in
+            JSONAnswer(try await gugus(context).revokeToken(id: try context.id()))
         }
     }
 }

@@ -38,7 +38,7 @@ struct MemberCommand: AsyncParsableCommand {
             let output = options.output
             try await refusing(output) {
                 let input = try NewMember(
-                    taskForce: TaskForceRef(parsing: taskforce), name: name, role: MemberRole.parse(role),
+                    taskForce: TaskForceRef(parsing: taskforce), name: name, role: MemberRole.parse(role, field: "role"),
                     position: position, institution: institution, institutionKind: institutionKind,
                     email: email.map { text throws(GugusError) in try EmailAddress(parsing: text) },
                     phone: phone.map { text throws(GugusError) in try PhoneNumber(parsing: text) },

@@ -290,11 +290,8 @@ struct SessionCommand: AsyncParsableCommand {
 struct SessionRendering {
     let output: Output
 
-    static func parse<Value: RawRepresentable & CaseIterable>(_ text: String, field: String) throws(GugusError) -> Value where Value.RawValue == String {
-        if let value = Value(rawValue: text.lowercased()) { return value }
-        let valid = Value.allCases.map(\.rawValue).joined(separator: ", ")
-        throw GugusError.invalid(field: field, value: text, Localized(
-            id: "\(field) '\(text)' tidak dikenal; pilih salah satu: \(valid)", en: "unknown \(field) '\(text)'; use one of: \(valid)"))
+    static func parse<Value: Choice>(_ text: String, field: String) throws(GugusError) -> Value {
+        try Value.parse(text, field: field)
     }
 
     func emit(_ session: OutreachSession, headline: String) throws {

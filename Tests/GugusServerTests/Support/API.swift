@@ -1,21 +1,34 @@
 import AsyncHTTPClient
 import Foundation
+import GugusModel
 import GugusTestSupport
+import HTTPTypes
+import HummingbirdTesting
 import NIOCore
 import NIOHTTP1
 import Testing
 
-/// A client of a live Gugus server, as one token holder: plain HTTP requests, so the tests
-/// check the wire (statuses, headers, field names), not a Swift client's reading of it.
+/// A client of a Gugus server, as one token holder: plain HTTP requests, so the tests check
+/// the wire (statuses, headers, field names), not a Swift client's reading of it. In process
+/// (the server's router, through HummingbirdTesting) or over a socket to a real `gugus serve`.
 struct API: Sendable {
-    let baseURL: String
+    enum Transport: Sendable {
+        case router(any TestClientProtocol)
+        case live(baseURL: String)
+    }
+
+    let transport: Transport
     var token: String?
     /// Problem details come in English, so tests can read them.
     var language = "en"
 
-    init(baseURL: String, token: String? = nil) {
-        self.baseURL = baseURL
+    init(_ transport: Transport, token: String? = nil) {
+        self.transport = transport
         self.token = token
+    }
+
+    init(baseURL: String, token: String? = nil) {
+        self.init(.live(baseURL: baseURL), token: token)
     }
 
     func get(_ path: String, headers: [(String, String)] = []) async throws -> Answer {
@@ -32,23 +45,40 @@ struct API: Sendable {
         try await send(.DELETE, path)
     }
 
-    func send(
-        _ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String? = nil, headers: [(String, String)] = []
-    ) async throws -> Answer {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        request.headers.add(name: "Accept-Language", value: language)
-        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
-        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        return try await execute(request)
-    }
-
+    /// A request made by hand (a streamed body, say), to a live server.
     func execute(_ request: HTTPClientRequest, client: HTTPClient = .shared) async throws -> Answer {
         let response = try await client.execute(request, timeout: .seconds(120))
         let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return Answer(status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
+    }
+
+    func send(
+        _ method: NIOHTTP1.HTTPMethod, _ path: String, body: Data? = nil, contentType: String? = nil, headers: [(String, String)] = []
+    ) async throws -> Answer {
+        var fields: [(String, String)] = [("Accept-Language", language)]
+        if let token { fields.append(("Authorization", "Bearer \(token)")) }
+        if let contentType { fields.append(("Content-Type", contentType)) }
+        for (name, value) in headers {
+            fields.removeAll { $0.0.lowercased() == name.lowercased() }
+            fields.append((name, value))
+        }
+        switch transport {
+        case .live(let baseURL):
+            var request = HTTPClientRequest(url: baseURL + path)
+            request.method = method
+            for (name, value) in fields { request.headers.add(name: name, value: value) }
+            if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+            return try await execute(request)
+        case .router(let client):
+            var httpFields = HTTPFields()
+            for (name, value) in fields { if let name = HTTPField.Name(name) { httpFields.append(HTTPField(name: name, value: value)) } }
+            let response = try await client.execute(
+                uri: path, method: HTTPRequest.Method(rawValue: method.rawValue)!, headers: httpFields,
+                body: body.map { ByteBuffer(bytes: $0) })
+            var headers = HTTPHeaders()
+            for field in response.headers { headers.add(name: field.name.rawName, value: field.value) }
+            return Answer(status: response.status.code, headers: headers, body: Data(response.body.readableBytesView))
+        }
     }
 }
 
@@ -87,25 +117,6 @@ struct Answer: Sendable, CustomStringConvertible {
     }
 
     var description: String { "HTTP \(status) \(contentType)\n\(text)" }
-}
-
-/// A problem+json document.
-struct Problem: Decodable, Sendable {
-    struct FieldError: Decodable, Sendable, Equatable {
-        var field: String
-        var value: String?
-        var message: String
-        var line: Int?
-    }
-
-    var type: String
-    var title: String
-    var status: Int
-    var detail: String
-    var code: String
-    var errors: [FieldError]
-
-    var fields: [String] { errors.map(\.field) }
 }
 
 extension [String: Any] {

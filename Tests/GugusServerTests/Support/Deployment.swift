@@ -1,57 +1,104 @@
 import Foundation
+import GugusDatabase
+import GugusModel
+import GugusServer
 import GugusTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Postgres
 import Testing
 
-/// A live server on a database of its own, with one token for each role the tests play:
+/// A Gugus server on a database of its own, with one token for each role the tests play:
 /// the secretariat (admin), the coordinators of Maluku Utara (82) and Kalimantan Barat (61),
-/// and a public viewer.
+/// and a public viewer. Most tests drive the server's router in this process, through
+/// HummingbirdTesting (`with`); the few that need the real binary (signals, sockets, a
+/// restarted database) start `gugus serve` (`live`).
 struct Deployment: Sendable {
     static let adminName = "Sekretariat GTN"
     static let coordinator82Name = "Kanwil Maluku Utara"
     static let coordinator61Name = "Kanwil Kalimantan Barat"
     static let viewerName = "Dasbor publik"
 
-    let server: ServerProcess
-    let admin: API
-    let coordinator82: API
-    let coordinator61: API
-    let viewer: API
+    /// The four tokens' secrets.
+    struct Tokens: Sendable {
+        var admin: String
+        var coordinator82: String
+        var coordinator61: String
+        var viewer: String
+    }
 
+    let databaseURL: String
+    let tokens: Tokens
+    let transport: API.Transport
+    /// The real binary, for `live` deployments.
+    let server: ServerProcess?
+
+    var admin: API { API(transport, token: tokens.admin) }
+    var coordinator82: API { API(transport, token: tokens.coordinator82) }
+    var coordinator61: API { API(transport, token: tokens.coordinator61) }
+    var viewer: API { API(transport, token: tokens.viewer) }
     /// No token at all.
-    var anonymous: API { API(baseURL: server.url) }
+    var anonymous: API { API(transport) }
 
-    /// Runs `body` against a new deployment and stops its server afterwards, whatever happens.
-    static func with<Result: Sendable>(scheduler: Bool = false, _ body: (Deployment) async throws -> Result) async throws -> Result {
-        let deployment = try await start(scheduler: scheduler)
-        do {
-            let result = try await body(deployment)
-            await deployment.server.stop()
-            return result
-        } catch {
-            await deployment.server.stop()
-            throw error
+    /// Any token, on this deployment.
+    func api(token: String?) -> API { API(transport, token: token) }
+
+    /// Runs `body` against the server's router in this process, on a new database.
+    static func with<Result: Sendable>(_ body: @Sendable (Deployment) async throws -> Result) async throws -> Result {
+        let databaseURL = try await TestDatabase.makeMigratedURL()
+        return try await inProcess(databaseURL: databaseURL, tokens: nil, body)
+    }
+
+    /// Runs `body` against the router in this process, on a database and tokens made before
+    /// (a deployment shared by several tests), or new tokens when `tokens` is nil.
+    static func inProcess<Result: Sendable>(
+        databaseURL: String, tokens: Tokens?, _ body: @Sendable (Deployment) async throws -> Result
+    ) async throws -> Result {
+        let pool = PostgresPool(configuration: try PostgresConfiguration.url(databaseURL), options: .init(maxConnections: 8))
+        TestResources.register(pool)
+        var logger = Logger(label: "gugus.test.server")
+        logger.logLevel = .warning
+        let app = Application(router: buildRouter(pool: pool, logger: logger), logger: logger)
+        return try await app.test(.router) { client in
+            let transport = API.Transport.router(client)
+            let issued: Tokens
+            if let tokens { issued = tokens } else { issued = try await issueTokens(over: transport, pool: pool) }
+            return try await body(Deployment(databaseURL: databaseURL, tokens: issued, transport: transport, server: nil))
         }
     }
 
-    static func start(scheduler: Bool = false) async throws -> Deployment {
+    /// Runs `body` against a real `gugus serve` on a new database and stops it afterwards,
+    /// whatever happens.
+    static func live<Result: Sendable>(scheduler: Bool = false, _ body: @Sendable (Deployment) async throws -> Result) async throws -> Result {
         let databaseURL = try await TestDatabase.makeMigratedURL()
         let server = try await ServerProcess.start(databaseURL: databaseURL, scheduler: scheduler)
         do {
-            // The first admin token comes from the CLI on the database, as in `make run`.
-            let issued = try await GugusCommand.run(
-                ["token", "issue", "--role", "admin", "--name", adminName, "--json", "--database-url", databaseURL])
-            #expect(issued.status == 0, "\(issued)")
-            let secret = try #require(try issued.object()["token"] as? String, "\(issued)")
-            let admin = API(baseURL: server.url, token: secret)
-            return Deployment(
-                server: server, admin: admin,
-                coordinator82: try await issue(by: admin, role: "coordinator", region: "82", name: coordinator82Name),
-                coordinator61: try await issue(by: admin, role: "coordinator", region: "61", name: coordinator61Name),
-                viewer: try await issue(by: admin, role: "viewer", name: viewerName))
+            let transport = API.Transport.live(baseURL: server.url)
+            let pool = PostgresPool(configuration: try PostgresConfiguration.url(databaseURL), options: .init(maxConnections: 1))
+            TestResources.register(pool)
+            let deployment = Deployment(
+                databaseURL: databaseURL, tokens: try await issueTokens(over: transport, pool: pool), transport: transport, server: server)
+            let result = try await body(deployment)
+            await server.stop()
+            return result
         } catch {
             await server.stop()
             throw error
         }
+    }
+
+    /// The first admin token straight on the database, as `make run` issues it; the others
+    /// through the API, as the secretariat does.
+    static func issueTokens(over transport: API.Transport, pool: PostgresPool) async throws -> Tokens {
+        let operator_ = DatabaseGugus(pool: pool, caller: .localOperator("test"))
+        let admin = try await operator_.issueToken(NewToken(name: adminName, role: .admin)).secret
+        let api = API(transport, token: admin)
+        return Tokens(
+            admin: admin,
+            coordinator82: try #require(try await issue(by: api, role: "coordinator", region: "82", name: coordinator82Name).token),
+            coordinator61: try #require(try await issue(by: api, role: "coordinator", region: "61", name: coordinator61Name).token),
+            viewer: try #require(try await issue(by: api, role: "viewer", name: viewerName).token))
     }
 
     /// A new token through the API, and a client that uses it.
@@ -61,7 +108,7 @@ struct Deployment: Sendable {
         let answer = try await admin.post("/v1/tokens", body)
         #expect(answer.status == 201, "\(answer)")
         let secret = try #require(try answer.object()["secret"] as? String, "\(answer)")
-        return API(baseURL: admin.baseURL, token: secret)
+        return API(admin.transport, token: secret)
     }
 
     func issue(role: String, region: String? = nil, name: String) async throws -> API {

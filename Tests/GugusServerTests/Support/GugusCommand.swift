@@ -1,4 +1,5 @@
 import Foundation
+import GugusModel
 import GugusTestSupport
 
 /// One run of the `gugus` CLI as a separate process, in a clean environment.

@@ -1,17 +1,15 @@
 import Foundation
-import GugusTestSupport
 import Synchronization
-import Testing
 
 /// `gugus serve` as a process of its own on a free port, started the way the secretariat
 /// starts it, so the tests see what a client sees: the real binary, real sockets, signals.
-final class ServerProcess: Sendable {
-    let port: Int
-    let databaseURL: String
-    let logFile: URL
+public final class ServerProcess: Sendable {
+    public let port: Int
+    public let databaseURL: String
+    public let logFile: URL
     private let process: Mutex<ProcessBox>
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
     private init(port: Int, databaseURL: String, logFile: URL, process: ProcessBox) {
         self.port = port
@@ -22,7 +20,7 @@ final class ServerProcess: Sendable {
 
     /// Starts a server on `databaseURL` and waits until `/healthz` answers. A port taken by
     /// someone else between choosing and binding it only costs another try.
-    static func start(databaseURL: String, scheduler: Bool = false, environment extra: [String: String] = [:]) async throws -> ServerProcess {
+    public static func start(databaseURL: String, scheduler: Bool = false, environment extra: [String: String] = [:]) async throws -> ServerProcess {
         var lastLog = ""
         for _ in 0..<3 {
             let port = try freePort()
@@ -78,13 +76,13 @@ final class ServerProcess: Sendable {
     }
 
     /// Until this process says it listens (a server of another test may have been given the
-    /// same free port a moment earlier, and would answer too) and `/healthz` answers.
+    /// same free port a moment earlier, and would answer too) and the port takes connections.
+    /// Migrations run before the server listens: once it does, it serves.
     private func waitUntilHealthy(timeout: Duration) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if !isRunning { return false }
-            if log.contains("listening on 127.0.0.1:\(port)"),
-               let answer = try? await API(baseURL: url).get("/healthz"), answer.status == 200 {
+            if log.contains("listening on 127.0.0.1:\(port)"), accepts(port: port) {
                 return true
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -92,28 +90,28 @@ final class ServerProcess: Sendable {
         return false
     }
 
-    var pid: Int32 { process.withLock { $0.process.processIdentifier } }
+    public var pid: Int32 { process.withLock { $0.process.processIdentifier } }
 
-    var isRunning: Bool { process.withLock { $0.process.isRunning } }
+    public var isRunning: Bool { process.withLock { $0.process.isRunning } }
 
     /// What the server wrote on stdout and stderr so far.
-    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// Asks the server to shut down gracefully, as systemd does.
-    func terminate() {
+    public func terminate() {
         let pid = self.pid
         if isRunning { Foundation.kill(pid, SIGTERM) }
     }
 
     /// Ends the server at once, for cleanup.
-    func kill() {
+    public func kill() {
         let pid = self.pid
         if isRunning { Foundation.kill(pid, SIGKILL) }
     }
 
     /// How the process ended, once it has: its exit code, or nil when a signal ended it.
     /// Waits up to `timeout`, else returns nil and leaves it running.
-    func exit(within timeout: Duration) async -> Termination? {
+    public func exit(within timeout: Duration) async -> Termination? {
         let deadline = ContinuousClock.now + timeout
         while isRunning {
             guard ContinuousClock.now < deadline else { return nil }
@@ -124,15 +122,21 @@ final class ServerProcess: Sendable {
         }
     }
 
-    struct Termination: Sendable, Equatable, CustomStringConvertible {
-        var status: Int32
-        var bySignal: Bool
-        var description: String { bySignal ? "killed by signal \(status)" : "exit \(status)" }
+    public struct Termination: Sendable, Equatable, CustomStringConvertible {
+        public var status: Int32
+        public var bySignal: Bool
+
+        public init(status: Int32, bySignal: Bool) {
+            self.status = status
+            self.bySignal = bySignal
+        }
+
+        public var description: String { bySignal ? "killed by signal \(status)" : "exit \(status)" }
     }
 
     /// Stops the server (gracefully, then not) and removes its log, so that a test leaves
     /// nothing behind.
-    func stop() async {
+    public func stop() async {
         terminate()
         if await exit(within: .seconds(20)) == nil { kill() }
         _ = await exit(within: .seconds(5))
@@ -146,13 +150,13 @@ private struct ProcessBox: @unchecked Sendable {
     init(_ process: Process) { self.process = process }
 }
 
-struct ServerStartError: Error, CustomStringConvertible {
-    var log: String
-    var description: String { "gugus serve did not become healthy; its log:\n\(log)" }
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var log: String
+    public var description: String { "gugus serve did not become healthy; its log:\n\(log)" }
 }
 
 /// A TCP port nobody listens on now, from the kernel.
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
     defer { close(descriptor) }
@@ -172,17 +176,25 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// Whether a new TCP connection to the port on 127.0.0.1 is accepted.
+public func accepts(port: Int) -> Bool {
+    connect(port: port) == 0
+}
+
 /// Whether a new TCP connection to the port is refused (nothing listens there).
-func connectionRefused(port: Int) -> Bool {
+public func connectionRefused(port: Int) -> Bool {
+    connect(port: port) != 0 && errno == ECONNREFUSED
+}
+
+private func connect(port: Int) -> Int32 {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { return false }
+    guard descriptor >= 0 else { return -1 }
     defer { close(descriptor) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    return connected != 0 && errno == ECONNREFUSED
 }
