@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // libpq, the PostgreSQL C client library, as the system provides it.
@@ -50,12 +52,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // posix_spawn's closefrom action, which needs _GNU_SOURCE.
-        .target(name: "CSpawn"),
         // A private PostgreSQL cluster under .gugus/ (the embedded default database).
         .target(
             name: "PostgresCluster",
-            dependencies: ["Postgres", "CSpawn", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Embeds sql/, templates/ and docs/openapi.yaml into the targets that use them, so

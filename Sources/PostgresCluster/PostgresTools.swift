@@ -1,5 +1,6 @@
-import CSpawn
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// The system's PostgreSQL server programs.
 struct PostgresTools {
@@ -10,7 +11,7 @@ struct PostgresTools {
     /// `/usr/lib/postgresql/*/bin`, then the PATH.
     static func locate() async throws(ClusterError) -> PostgresTools {
         var candidates: [URL] = []
-        if let bindir = try? await Subprocess.output("pg_config", ["--bindir"]) {
+        if let bindir = try? await Command.output("pg_config", ["--bindir"]) {
             candidates.append(URL(fileURLWithPath: bindir.trimmingCharacters(in: .whitespacesAndNewlines), isDirectory: true))
         }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
@@ -52,7 +53,7 @@ struct ServerAccount {
             throw ClusterError("cannot give \(folder.path) to the \(user) account: \(String(cString: strerror(errno)))")
         }
         // The server account must be able to reach the folder through its parents.
-        let probe = try? await Subprocess.output("/usr/sbin/runuser", ["-u", user, "--", "test", "-w", folder.path])
+        let probe = try? await Command.output("/usr/sbin/runuser", ["-u", user, "--", "test", "-w", folder.path])
         if probe == nil {
             throw ClusterError("the \(user) account cannot reach \(folder.path); move the project (or set GUGUS_HOME) to a folder every account can traverse, such as /var/tmp/gugus")
         }
@@ -66,21 +67,21 @@ struct ServerAccount {
             command = (program.path, arguments)
         }
         do {
-            _ = try await Subprocess.output(command.0, command.1)
-        } catch let error as Subprocess.Failure {
+            _ = try await Command.output(command.0, command.1)
+        } catch let error as Command.Failure {
             throw ClusterError("\(failure): \(error.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 }
 
-/// Runs a program to completion and returns what it printed.
+/// Runs a program to completion and returns what it printed (stdout and stderr together).
 ///
-/// Built on `posix_spawn` rather than Foundation's `Process`, which on Linux learns of a
-/// child's exit through a descriptor the child inherits, and so waits forever when the child
-/// leaves a daemon behind, as `pg_ctl start` does. Here the child gets only stdin, stdout and
-/// stderr (`addclosefrom`), and a plain thread waits for it with `waitpid`, off the
-/// cooperative pool.
-enum Subprocess {
+/// Through swift-subprocess, which starts the child with no signals blocked (Swift's threads
+/// block SIGINT and SIGTERM, and a pg_ctl or postmaster inheriting that mask would ignore a
+/// stop request) and closes every descriptor but stdin, stdout and stderr. The output goes to
+/// a file rather than a pipe: `pg_ctl start` leaves a daemon behind, and nothing it might hold
+/// open can keep the wait from ending.
+enum Command {
     struct Failure: Error {
         let status: Int32
         let output: String
@@ -89,50 +90,22 @@ enum Subprocess {
     static func output(_ program: String, _ arguments: [String]) async throws -> String {
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("gugus-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: capture) }
-        let pid = try spawn(program, arguments, output: capture.path)
-        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            let waiter = Thread {
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
-                let exited = status & 0x7f == 0
-                continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
-            }
-            waiter.start()
+        let file = try FileDescriptor.open(
+            FilePath(capture.path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let result: ExecutionResult<Void, FileDescriptorOutput, CombinedErrorOutput>
+        do {
+            result = try await run(
+                program.hasPrefix("/") ? .path(FilePath(program)) : .name(program), arguments: Arguments(arguments),
+                input: .none, output: .fileDescriptor(file, closeAfterSpawningProcess: true), error: .combinedWithOutput)
+        } catch {
+            throw ClusterError("cannot run \(program): \(error)")
         }
         let output = (try? String(contentsOf: capture, encoding: .utf8)) ?? ""
-        guard status == 0 else { throw Failure(status: status, output: output) }
-        return output
-    }
-
-    private static func spawn(_ program: String, _ arguments: [String], output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        cspawn_addclosefrom(&actions, 3)
-
-        let executable = program.hasPrefix("/") ? program : "/usr/bin/env"
-        let argv = (program.hasPrefix("/") ? [program] : ["/usr/bin/env", program]) + arguments
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        // The child starts with no signals blocked: Swift's threads block some (SIGINT, SIGTERM),
-        // and a pg_ctl or postmaster inheriting that mask would ignore a stop request.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, cArguments, environ)
-        guard result == 0 else {
-            throw ClusterError("cannot run \(program): \(String(cString: strerror(result)))")
+        switch result.terminationStatus {
+        case .exited(0): return output
+        case .exited(let code): throw Failure(status: code, output: output)
+        case .signaled(let signal): throw Failure(status: 128 + signal, output: output)
         }
-        return pid
     }
 }
 
