@@ -12,7 +12,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Option(help: ArgumentHelp("Only this kind of record: task_force, decree, membership, person, outreach_session …", valueName: "entity")) var entity: String?
         @Option(help: ArgumentHelp("Only this record's id (with --entity).", valueName: "id")) var id: String?
-        @Option(help: ArgumentHelp("Only this task force's changes.", valueName: "ref")) var taskforce: String?
+        @Option(help: ArgumentHelp("Only this task force's changes.", valueName: "ref")) var taskforce: TaskForceRef?
         @Option(help: ArgumentHelp("Only changes since this date (UTC) or instant.", valueName: "YYYY-MM-DD")) var since: String?
         @Option(help: "At most this many entries (default 50).") var limit: Int = 50
 
@@ -23,7 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
                     try LocalTime.parse(text.count == 10 ? text + " 00:00" : text, in: .utc, field: "since")
                 }
                 let query = AuditQuery(
-                    entity: entity, entityId: id, taskForce: try taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) },
+                    entity: entity, entityId: id, taskForce: taskforce,
                     since: sinceDate, page: try PageRequest.validated(limit: limit, after: nil))
                 let entries = try await options.gugus().audit(query).items
                 try output.emit(entries) {

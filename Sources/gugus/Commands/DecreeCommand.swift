@@ -20,18 +20,18 @@ struct DecreeCommand: AsyncParsableCommand {
                 A revoked decree leaves force on the revoking decree's effective date.
                 """)
         @OptionGroup var options: GlobalOptions
-        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: String
+        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: TaskForceRef
         @Option(help: "The decree number, as written (e.g. \"188.45/123/2024\").") var number: String
         @Option(help: "The title, \"tentang …\".") var title: String
-        @Option(help: ArgumentHelp("Date signed (tanggal penetapan).", valueName: "YYYY-MM-DD")) var signedOn: String
+        @Option(help: ArgumentHelp("Date signed (tanggal penetapan).", valueName: "YYYY-MM-DD")) var signedOn: CivilDate
         @Option(help: ArgumentHelp("The signer's name or title, e.g. \"Gubernur Maluku Utara\".", valueName: "name")) var signer: String
         @Option(help: "The signer's title, when --signer is a name.") var signerTitle: String?
         @Flag(help: "Signed by an acting official (Pj. Gubernur).") var acting = false
         @Option(help: "Place of signing, e.g. Sofifi.") var place: String?
-        @Option(help: ArgumentHelp("In force from (default: the signing date).", valueName: "YYYY-MM-DD")) var effectiveFrom: String?
-        @Option(help: ArgumentHelp("End of term.", valueName: "YYYY-MM-DD")) var effectiveUntil: String?
-        @Option(help: ArgumentHelp("Date of inauguration (pengukuhan).", valueName: "YYYY-MM-DD")) var inauguratedOn: String?
-        @Option(help: ArgumentHelp("governor, ministerial, regent or mayor (default: from the region's level).", valueName: "kind")) var kind: String?
+        @Option(help: ArgumentHelp("In force from (default: the signing date).", valueName: "YYYY-MM-DD")) var effectiveFrom: CivilDate?
+        @Option(help: ArgumentHelp("End of term.", valueName: "YYYY-MM-DD")) var effectiveUntil: CivilDate?
+        @Option(help: ArgumentHelp("Date of inauguration (pengukuhan).", valueName: "YYYY-MM-DD")) var inauguratedOn: CivilDate?
+        @Option(help: ArgumentHelp("Who signs it (default: from the region's level).", valueName: "kind")) var kind: Decree.Kind?
         @Option(help: ArgumentHelp("The decree this one amends.", valueName: "id")) var amends: Int64?
         @Option(help: ArgumentHelp("The decree this one revokes.", valueName: "id")) var revokes: Int64?
         @Option(help: ArgumentHelp("The signed document (PDF, scan), stored by its SHA-256.", valueName: "file")) var document: String?
@@ -40,21 +40,14 @@ struct DecreeCommand: AsyncParsableCommand {
             let output = options.output
             try await refusing(output) {
                 let input = try NewDecree(
-                    taskForce: TaskForceRef(parsing: taskforce),
-                    kind: kind.map { text throws(GugusError) in
-                        guard let kind = Decree.Kind(rawValue: text) else {
-                            throw GugusError.invalid(field: "kind", value: text, Localized(
-                                id: "jenis '\(text)' tidak dikenal; gunakan governor, ministerial, regent atau mayor",
-                                en: "unknown kind '\(text)'; use governor, ministerial, regent or mayor"))
-                        }
-                        return kind
-                    },
+                    taskForce: taskforce,
+                    kind: kind,
                     number: number, title: title, place: place,
-                    signedOn: CivilDate.parse(signedOn, field: "signed-on"),
-                    effectiveFrom: effectiveFrom.map { text throws(GugusError) in try CivilDate.parse(text, field: "effective-from") },
-                    effectiveUntil: effectiveUntil.map { text throws(GugusError) in try CivilDate.parse(text, field: "effective-until") },
+                    signedOn: signedOn,
+                    effectiveFrom: effectiveFrom,
+                    effectiveUntil: effectiveUntil,
                     signerName: signer, signerTitle: signerTitle, signerActing: acting,
-                    inauguratedOn: inauguratedOn.map { text throws(GugusError) in try CivilDate.parse(text, field: "inaugurated-on") },
+                    inauguratedOn: inauguratedOn,
                     amendsId: amends, revokesId: revokes,
                     document: try document.map(Self.readDocument))
                 let decree = try await options.gugus().addDecree(input)
@@ -79,13 +72,13 @@ struct DecreeCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List decrees, of one task force or all.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: String?
+        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: TaskForceRef?
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
                 let gugus = try await options.gugus()
-                let reference = try taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) }
+                let reference = try taskforce
                 let decrees = try await gugus.all { try await gugus.decrees(taskForce: reference, page: $0) }
                 try output.emit(decrees) {
                     let rendering = DecreeRendering(output: output)

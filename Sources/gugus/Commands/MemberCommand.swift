@@ -20,9 +20,9 @@ struct MemberCommand: AsyncParsableCommand {
                 effective date (or today) is the first day.
                 """)
         @OptionGroup var options: GlobalOptions
-        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: String
+        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: TaskForceRef
         @Option(help: "Full name.") var name: String
-        @Option(help: "ketua, wakil_ketua, sekretaris, wakil_sekretaris or anggota.") var role: String
+        @Option(help: "The role the decree gives.") var role: MemberRole
         @Option(help: "Position title (jabatan), as in the decree.") var position: String
         @Option(help: "Institution (instansi).") var institution: String
         @Option(help: ArgumentHelp("Institution kind (default: guessed from the name).", valueName: "kind")) var institutionKind: String?
@@ -31,20 +31,20 @@ struct MemberCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Language for reminders: id or en.", valueName: "id|en")) var language: String?
         @Option(help: ArgumentHelp("Working group (pokja) 1–3.", valueName: "n")) var workingGroup: Int?
         @Option(help: ArgumentHelp("The appointing decree.", valueName: "id")) var decree: Int64?
-        @Option(help: ArgumentHelp("First day.", valueName: "YYYY-MM-DD")) var from: String?
-        @Option(help: ArgumentHelp("Last day.", valueName: "YYYY-MM-DD")) var until: String?
+        @Option(help: ArgumentHelp("First day.", valueName: "YYYY-MM-DD")) var from: CivilDate?
+        @Option(help: ArgumentHelp("Last day.", valueName: "YYYY-MM-DD")) var until: CivilDate?
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
                 let input = try NewMember(
-                    taskForce: TaskForceRef(parsing: taskforce), name: name, role: MemberRole.parse(role, field: "role"),
+                    taskForce: taskforce, name: name, role: role,
                     position: position, institution: institution, institutionKind: institutionKind,
                     email: email.map { text throws(GugusError) in try EmailAddress(parsing: text) },
                     phone: phone.map { text throws(GugusError) in try PhoneNumber(parsing: text) },
                     language: language.map { Language(tag: $0) }, workingGroup: workingGroup, decreeId: decree,
-                    from: from.map { text throws(GugusError) in try CivilDate.parse(text, field: "from") },
-                    until: until.map { text throws(GugusError) in try CivilDate.parse(text, field: "until") })
+                    from: from,
+                    until: until)
                 let member = try await options.gugus().addMember(input)
                 try output.emit(member) {
                     output.text("Anggota ditambahkan: ", "Member added: ") + "\(member.name), \(member.role.rawValue) (id \(member.id)), "
@@ -65,7 +65,7 @@ struct MemberCommand: AsyncParsableCommand {
                 institution) and adds none twice. See docs/member-import.md.
                 """)
         @OptionGroup var options: GlobalOptions
-        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: String
+        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: TaskForceRef
         @Argument(help: "The CSV file.") var file: String
         @Flag(help: "Check everything, change nothing.") var dryRun = false
         @Flag(help: "Import the good rows and report the bad ones.") var skipInvalid = false
@@ -84,7 +84,7 @@ struct MemberCommand: AsyncParsableCommand {
                 }
                 let started = Date()
                 let report = try await options.gugus().importMembers(
-                    taskForce: TaskForceRef(parsing: taskforce), csv: data,
+                    taskForce: taskforce, csv: data,
                     options: ImportOptions(dryRun: dryRun, skipInvalid: skipInvalid, decreeId: decree))
                 if lines > 2000 {
                     output.note(output.text("Selesai dalam \(String(format: "%.1f", Date().timeIntervalSince(started))) detik.",
@@ -104,15 +104,15 @@ struct MemberCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the members of a task force on a date (default: today).")
         @OptionGroup var options: GlobalOptions
-        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: String
-        @Option(help: ArgumentHelp("The date (default: today in the task force's zone).", valueName: "YYYY-MM-DD")) var at: String?
+        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: TaskForceRef
+        @Option(help: ArgumentHelp("The date (default: today in the task force's zone).", valueName: "YYYY-MM-DD")) var at: CivilDate?
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
                 let gugus = try await options.gugus()
-                let reference = try TaskForceRef(parsing: taskforce)
-                let date = try at.map { text throws(GugusError) in try CivilDate.parse(text, field: "at") }
+                let reference = try taskforce
+                let date = try at
                 let members = try await gugus.all { try await gugus.members(taskForce: reference, at: date, page: $0) }
                 try output.emit(members) {
                     if members.isEmpty {
@@ -135,13 +135,13 @@ struct MemberCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "End a membership; the history is kept.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The membership id (see member list).") var id: Int64
-        @Option(help: ArgumentHelp("The last day of membership.", valueName: "YYYY-MM-DD")) var on: String
+        @Option(help: ArgumentHelp("The last day of membership.", valueName: "YYYY-MM-DD")) var on: CivilDate
         @Option(help: "Why, e.g. \"mutasi jabatan\".") var reason: String?
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
-                let member = try await options.gugus().endMember(id: id, on: CivilDate.parse(on, field: "on"), reason: reason)
+                let member = try await options.gugus().endMember(id: id, on: on, reason: reason)
                 try output.emit(member) {
                     output.text("Keanggotaan \(member.id) (\(member.name)) berakhir pada \(member.validUntil.cell).",
                                 "Membership \(member.id) (\(member.name)) ends on \(member.validUntil.cell).")

@@ -10,19 +10,11 @@ struct RegionCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List regions: code, name, zone.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: ArgumentHelp("province, regency or city.", valueName: "level")) var level: String?
+        @Option(help: ArgumentHelp("Only regions of this level.", valueName: "level")) var level: Region.Level?
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
-                let level = try level.map { text throws(GugusError) in
-                    guard let level = Region.Level(rawValue: text) else {
-                        throw GugusError.invalid(field: "level", value: text, Localized(
-                            id: "tingkat '\(text)' tidak dikenal; gunakan province, regency atau city",
-                            en: "unknown level '\(text)'; use province, regency or city"))
-                    }
-                    return level
-                }
                 let regions = try await options.gugus().regions(level: level)
                 try output.emit(regions.map { Identified($0, id: $0.code) }) {
                     var table = Table([output.text("kode", "code"), output.text("nama", "name"), output.text("zona", "zone"), "IANA"])

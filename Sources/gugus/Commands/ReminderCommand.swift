@@ -23,34 +23,33 @@ struct ReminderCommand: AsyncParsableCommand {
                       gugus reminder rule add --kind no_task_force --every 30d --channel email
                     """)
             @OptionGroup var options: GlobalOptions
-            @Option(help: "session (default), decree_expiry or no_task_force.") var kind: String = "session"
-            @Option(help: ArgumentHelp("Session rules: how long before the start: 30m, 2h, 1d, 1w.", valueName: "duration")) var offset: String?
+            @Option(help: "What the rule reminds of.") var kind: ReminderRule.Kind = .session
+            @Option(help: ArgumentHelp("Session rules: how long before the start: 30m, 2h, 1d, 1w.", valueName: "duration")) var offset: DurationText?
             @Option(help: ArgumentHelp("Decree rules: days before the end of term.", valueName: "n")) var daysBefore: Int?
-            @Option(help: ArgumentHelp("Province rules: repeat period, e.g. 30d.", valueName: "duration")) var every: String?
-            @Option(help: ArgumentHelp("Only this task force's sessions (or decree).", valueName: "ref")) var taskforce: String?
+            @Option(help: ArgumentHelp("Province rules: repeat period, e.g. 30d.", valueName: "duration")) var every: DurationText?
+            @Option(help: ArgumentHelp("Only this task force's sessions (or decree).", valueName: "ref")) var taskforce: TaskForceRef?
             @Option(help: ArgumentHelp("Only this session.", valueName: "id")) var session: Int64?
-            @Option(help: "participants (default), members or organizers.") var audience: String?
-            @Option(help: "log (default), email or webhook.") var channel: String = "log"
+            @Option(help: "Who is reminded of a session (default: participants).") var audience: ReminderRule.Audience?
+            @Option(help: "How it is sent.") var channel: ReminderRule.Channel = .log
             @Option(help: ArgumentHelp("Webhook target (default: GUGUS_WEBHOOK_URL where the scheduler runs).", valueName: "url")) var webhookURL: String?
 
             func run() async throws {
                 let output = options.output
                 try await refusing(output) {
-                    let repeatDays = try every.map { text throws(GugusError) -> Int in
-                        let duration = try DurationText(parsing: text, field: "every")
+                    let repeatDays = try every.map { duration throws(GugusError) -> Int in
                         guard duration.seconds % 86_400 == 0 else {
-                            throw GugusError.invalid(field: "every", value: text, Localized(
+                            throw GugusError.invalid(field: "every", value: duration.description, Localized(
                                 id: "--every dihitung dalam hari, misalnya 7d atau 30d", en: "--every counts whole days, such as 7d or 30d"))
                         }
                         return duration.seconds / 86_400
                     }
                     let input = try NewReminderRule(
-                        kind: SessionRendering.parse(kind, field: "kind"),
-                        offset: offset.map { text throws(GugusError) in try DurationText(parsing: text, field: "offset") },
+                        kind: kind,
+                        offset: offset,
                         daysBefore: daysBefore, repeatDays: repeatDays,
-                        audience: audience.map { text throws(GugusError) in try SessionRendering.parse(text, field: "audience") },
-                        channel: SessionRendering.parse(channel, field: "channel"), webhookUrl: webhookURL,
-                        taskForce: taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) }, sessionId: session)
+                        audience: audience,
+                        channel: channel, webhookUrl: webhookURL,
+                        taskForce: taskforce, sessionId: session)
                     let rule = try await options.gugus().addReminderRule(input)
                     try output.emit(rule) { output.text("Aturan pengingat ditambahkan: ", "Reminder rule added: ") + ReminderRendering.describe(rule, output) }
                 }
@@ -92,17 +91,17 @@ struct ReminderCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List reminders, by due time.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "pending, sent, skipped, failed or dead.") var status: String?
+        @Option(help: "Only reminders in this state.") var status: Reminder.Status?
         @Option(help: ArgumentHelp("Only this session's.", valueName: "id")) var session: Int64?
-        @Option(help: ArgumentHelp("Only this task force's.", valueName: "ref")) var taskforce: String?
+        @Option(help: ArgumentHelp("Only this task force's.", valueName: "ref")) var taskforce: TaskForceRef?
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
                 let gugus = try await options.gugus()
                 var query = ReminderQuery(
-                    status: try status.map { text throws(GugusError) in try SessionRendering.parse(text, field: "status") },
-                    sessionId: session, taskForce: try taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) })
+                    status: try status,
+                    sessionId: session, taskForce: try taskforce)
                 let reminders = try await gugus.all { page in
                     query.page = page
                     return try await gugus.reminders(query)

@@ -21,7 +21,7 @@ struct SchedulerCommand: AsyncParsableCommand {
                 """)
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Send what is due now, then exit.") var once = false
-        @Option(help: ArgumentHelp("The catch-up limit (or GUGUS_CATCHUP): later reminders are skipped as late.", valueName: "duration")) var catchup: String?
+        @Option(help: ArgumentHelp("The catch-up limit (or GUGUS_CATCHUP): later reminders are skipped as late.", valueName: "duration")) var catchup: DurationText?
 
         func run() async throws {
             let output = options.output
@@ -29,7 +29,7 @@ struct SchedulerCommand: AsyncParsableCommand {
             logger.logLevel = options.environment["GUGUS_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
             try await refusing(output) {
                 var configuration = try SchedulerConfiguration.fromEnvironment(options.environment)
-                if let catchup { configuration.catchUp = try DurationText(parsing: catchup, field: "catchup") }
+                if let catchup { configuration.catchUp = try catchup }
                 let database = try await options.database()
                 let pool = PostgresPool(configuration: database, options: .init(maxConnections: 4), logger: logger)
                 let dispatcher = try ReminderDispatcher(

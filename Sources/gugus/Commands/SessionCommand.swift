@@ -20,13 +20,13 @@ struct SessionCommand: AsyncParsableCommand {
                 A start in the past records a session after the fact (no reminders are planned for it).
                 """)
         @OptionGroup var options: GlobalOptions
-        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: String
+        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: TaskForceRef
         @Option(help: "Title.") var title: String
         @Option(help: ArgumentHelp("Local start, \"YYYY-MM-DD HH:MM\".", valueName: "time")) var starts: String
-        @Option(help: ArgumentHelp("Length: 90m, 3h, 1d.", valueName: "duration")) var duration: String
+        @Option(help: ArgumentHelp("Length: 90m, 3h, 1d.", valueName: "duration")) var duration: DurationText
         @Option(help: ArgumentHelp("IANA zone of --starts (default: the task force's).", valueName: "zone")) var tz: String?
-        @Option(help: "sosialisasi, bimtek, workshop, rakor, fgd or pendampingan.") var format: String = "sosialisasi"
-        @Option(help: "luring (in person), daring (online) or hybrid.") var mode: String = "luring"
+        @Option(help: "The kind of activity.") var format: OutreachSession.Format = .sosialisasi
+        @Option(help: "luring (in person), daring (online) or hybrid.") var mode: OutreachSession.Mode = .luring
         @Option(help: "Venue (required unless daring).") var venue: String?
         @Option(help: "Online meeting link (required for daring and hybrid).") var url: String?
         @Option(help: "How many may be invited.") var capacity: Int?
@@ -38,9 +38,9 @@ struct SessionCommand: AsyncParsableCommand {
             let output = options.output
             try await refusing(output) {
                 let input = try NewSession(
-                    taskForce: TaskForceRef(parsing: taskforce), title: title, starts: starts,
-                    duration: DurationText(parsing: duration, field: "duration"), timeZone: tz,
-                    format: SessionRendering.parse(format, field: "format"), mode: SessionRendering.parse(mode, field: "mode"),
+                    taskForce: taskforce, title: title, starts: starts,
+                    duration: duration, timeZone: tz,
+                    format: format, mode: mode,
                     venue: venue, onlineUrl: url, capacity: capacity, audiences: audiences, notes: notes)
                 let session = try await options.gugus().scheduleSession(input)
                 try SessionRendering(output: output).emit(session, headline: output.text("Sesi dijadwalkan", "Session scheduled"))
@@ -53,7 +53,7 @@ struct SessionCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Session id.") var id: Int64
         @Option(help: ArgumentHelp("New local start, \"YYYY-MM-DD HH:MM\".", valueName: "time")) var starts: String?
-        @Option(help: ArgumentHelp("New length.", valueName: "duration")) var duration: String?
+        @Option(help: ArgumentHelp("New length.", valueName: "duration")) var duration: DurationText?
         @Option(help: ArgumentHelp("IANA zone of --starts.", valueName: "zone")) var tz: String?
         @Option(help: "New venue.") var venue: String?
         @Option(help: "New online link.") var url: String?
@@ -69,7 +69,7 @@ struct SessionCommand: AsyncParsableCommand {
             let output = options.output
             try await refusing(output) {
                 let change = try SessionChange(
-                    starts: starts, duration: duration.map { text throws(GugusError) in try DurationText(parsing: text, field: "duration") },
+                    starts: starts, duration: duration,
                     timeZone: tz, venue: venue, onlineUrl: url, capacity: capacity)
                 let session = try await options.gugus().rescheduleSession(id: id, change)
                 try SessionRendering(output: output).emit(session, headline: output.text("Sesi diubah", "Session changed"))
@@ -111,20 +111,20 @@ struct SessionCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List sessions by start, with filters.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: String?
-        @Option(help: ArgumentHelp("From this local date.", valueName: "YYYY-MM-DD")) var from: String?
-        @Option(help: ArgumentHelp("To this local date, inclusive.", valueName: "YYYY-MM-DD")) var to: String?
-        @Option(help: "scheduled, cancelled or completed.") var status: String?
+        @Option(help: ArgumentHelp("The task force: region code, national, or id.", valueName: "ref")) var taskforce: TaskForceRef?
+        @Option(help: ArgumentHelp("From this local date.", valueName: "YYYY-MM-DD")) var from: CivilDate?
+        @Option(help: ArgumentHelp("To this local date, inclusive.", valueName: "YYYY-MM-DD")) var to: CivilDate?
+        @Option(help: "Only sessions in this state.") var status: OutreachSession.Status?
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
                 let gugus = try await options.gugus()
                 var query = SessionQuery(
-                    taskForce: try taskforce.map { text throws(GugusError) in try TaskForceRef(parsing: text) },
-                    from: try from.map { text throws(GugusError) in try CivilDate.parse(text, field: "from") },
-                    to: try to.map { text throws(GugusError) in try CivilDate.parse(text, field: "to") },
-                    status: try status.map { text throws(GugusError) in try SessionRendering.parse(text, field: "status") })
+                    taskForce: try taskforce,
+                    from: try from,
+                    to: try to,
+                    status: try status)
                 let sessions = try await gugus.all { page in
                     query.page = page
                     return try await gugus.sessions(query)
@@ -193,7 +193,7 @@ struct SessionCommand: AsyncParsableCommand {
         @Option(help: "A guest's name.") var name: String?
         @Option(help: "A guest's e-mail.") var email: String?
         @Option(help: "A guest's organisation.") var organisation: String?
-        @Option(help: "organizer, speaker or attendee.") var role: String = "attendee"
+        @Option(help: "Their part in the session.") var role: Participant.Role = .attendee
 
         func validate() throws {
             let ways = [member != nil, allMembers, name != nil].filter { $0 }.count
@@ -215,7 +215,7 @@ struct SessionCommand: AsyncParsableCommand {
                         organisation: organisation)
                 }
                 let participants = try await options.gugus().invite(
-                    sessionID: id, invitation, role: try SessionRendering.parse(role, field: "role"))
+                    sessionID: id, invitation, role: try role)
                 try output.emit(participants) {
                     output.text("Diundang: ", "Invited: ") + (participants.isEmpty
                         ? output.text("tidak ada yang baru", "nobody new")
@@ -260,7 +260,7 @@ struct SessionCommand: AsyncParsableCommand {
             commandName: "ics", abstract: "Print an iCalendar (.ics) file of one session, or of a task force's sessions.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Session id.") var id: Int64?
-        @Option(help: ArgumentHelp("All sessions of this task force.", valueName: "ref")) var taskforce: String?
+        @Option(help: ArgumentHelp("All sessions of this task force.", valueName: "ref")) var taskforce: TaskForceRef?
         @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var output: String?
 
         func validate() throws {
@@ -275,7 +275,11 @@ struct SessionCommand: AsyncParsableCommand {
                 if let id {
                     text = try await gugus.calendar(sessionID: id)
                 } else {
-                    text = try await gugus.calendar(taskForce: try TaskForceRef(parsing: taskforce ?? ""))
+                    guard let taskforce else {
+                        throw GugusError.invalid(field: "taskforce", value: nil, Localized(
+                            id: "sebutkan id sesi, atau --taskforce untuk semua sesinya", en: "give a session id, or --taskforce for all its sessions"))
+                    }
+                    text = try await gugus.calendar(taskForce: taskforce)
                 }
                 if let output {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output))

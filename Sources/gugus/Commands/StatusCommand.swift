@@ -10,13 +10,13 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: "States: not_formed, established, expiring (term ends within 60 days), lapsed.")
     @OptionGroup var options: GlobalOptions
     @Option(help: ArgumentHelp("One region's status, e.g. 82.", valueName: "code")) var region: String?
-    @Option(help: ArgumentHelp("As of this date (default: today in each region's zone).", valueName: "YYYY-MM-DD")) var at: String?
+    @Option(help: ArgumentHelp("As of this date (default: today in each region's zone).", valueName: "YYYY-MM-DD")) var at: CivilDate?
 
     func run() async throws {
         let output = options.output
         try await refusing(output) {
             let gugus = try await options.gugus()
-            let date = try at.map { text throws(GugusError) in try CivilDate.parse(text, field: "at") }
+            let date = try at
             let rendering = StatusRendering(output: output)
             if let region {
                 let status = try await gugus.regionStatus(code: region, at: date)

@@ -56,13 +56,13 @@ struct TaskForceCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a task force and its status.")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "A region code (82), national, or an id.") var reference: String
+        @Argument(help: "A region code (82), national, or an id.") var reference: TaskForceRef
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
                 let gugus = try await options.gugus()
-                let taskForce = try await gugus.taskForce(try TaskForceRef(parsing: reference))
+                let taskForce = try await gugus.taskForce(try reference)
                 let status = try await taskForce.regionCode.asyncMap { try await gugus.regionStatus(code: $0, at: nil) }
                 try output.emit(taskForce) {
                     var lines = [

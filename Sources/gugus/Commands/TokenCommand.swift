@@ -13,17 +13,17 @@ struct TokenCommand: AsyncParsableCommand {
             abstract: "Issue a token. It is printed once; only its hash is stored.",
             discussion: "Example: gugus token issue --role coordinator --region 82 --name \"Kanwil Maluku Utara\" --expires 2026-12-31")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "admin, coordinator or viewer.") var role: String
+        @Option(help: "What the token may do.") var role: Caller.Role
         @Option(help: ArgumentHelp("A coordinator's region code.", valueName: "code")) var region: String?
         @Option(help: "Who holds it; written in the audit log with every change it makes.") var name: String
-        @Option(help: ArgumentHelp("Last day it works.", valueName: "YYYY-MM-DD")) var expires: String?
+        @Option(help: ArgumentHelp("Last day it works.", valueName: "YYYY-MM-DD")) var expires: CivilDate?
 
         func run() async throws {
             let output = options.output
             try await refusing(output) {
                 let issued = try await options.gugus().issueToken(NewToken(
-                    name: name, role: try SessionRendering.parse(role, field: "role"), regionCode: region,
-                    expiresOn: try expires.map { text throws(GugusError) in try CivilDate.parse(text, field: "expires") }))
+                    name: name, role: try role, regionCode: region,
+                    expiresOn: try expires))
                 try output.emit(IssuedRecord(issued)) {
                     output.text("Token \(issued.token.id) untuk '\(issued.token.name)' (\(issued.token.role.rawValue)). Simpan sekarang; tidak akan ditampilkan lagi:\n",
                                 "Token \(issued.token.id) for '\(issued.token.name)' (\(issued.token.role.rawValue)). Keep it now; it is not shown again:\n")
