@@ -3,6 +3,7 @@ import GugusDatabase
 import GugusModel
 import Postgres
 import PostgresCluster
+import Testing
 
 /// Throwaway databases for tests, each test in its own, so tests run in parallel.
 ///
@@ -56,6 +57,22 @@ public enum TestDatabase {
         let pool = PostgresPool(configuration: configuration, options: .init(maxConnections: 4))
         TestResources.register(pool)
         return DatabaseGugus(pool: pool, caller: caller, clock: clock)
+    }
+
+    /// Waits until `condition` (a boolean SQL expression, read on the test server) holds, such
+    /// as a query of another session appearing in `pg_stat_activity`: a test waits for the
+    /// state it needs, not for a fixed time. Fails the test after `timeout`.
+    public static func waitUntil(_ condition: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let connection = try await PostgresConnection.connect(try await server())
+        defer { Task { await connection.close() } }
+        let deadline = ContinuousClock.now + timeout
+        while try await connection.query("SELECT (\(unsafeSQL: condition))").single()?.decode(Bool.self) != true {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("waited \(timeout) for: \(condition)", sourceLocation: sourceLocation)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// Drops a test database, ending any session still in it.

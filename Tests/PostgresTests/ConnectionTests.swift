@@ -83,8 +83,10 @@ struct ConnectionTests {
     @Test("cancelling the awaiting task cancels a slow query on the server")
     func cancelSlowQuery() async throws {
         let connection = try await PostgresConnection.connect(try await TestDatabase.server())
-        let task = Task { try await connection.query("SELECT pg_sleep(60)") }
-        try await Task.sleep(for: .milliseconds(300))
+        let task = Task { try await connection.query("SELECT pg_sleep(60) AS cancel_slow_query") }
+        // Cancelled once the server runs it, not after a guess at how long that takes.
+        try await TestDatabase.waitUntil(
+            "EXISTS (SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%AS cancel_slow_query')")
         task.cancel()
         let error = await #expect(throws: PostgresError.self) { try await task.value }
         #expect(error?.code == .queryCanceled)
@@ -99,27 +101,29 @@ struct ConnectionTests {
         let count = ProcessInfo.processInfo.activeProcessorCount * 4
         var connections: [PostgresConnection] = []
         for _ in 0..<count { connections.append(try await PostgresConnection.connect(server)) }
-        let ticks = Ticker()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let clock = ContinuousClock()
+        let started = clock.now
+        // Each task reports when it finished: the queries after their second of sleep, the
+        // ticker after ten short naps.
+        let finished = try await withThrowingTaskGroup(of: (ticker: Bool, at: ContinuousClock.Instant).self) { group in
             for connection in connections {
-                group.addTask { try await connection.query("SELECT pg_sleep(1)") }
-            }
-            group.addTask {
-                for _ in 0..<10 {
-                    try await Task.sleep(for: .milliseconds(50))
-                    await ticks.tick()
+                group.addTask {
+                    try await connection.query("SELECT pg_sleep(1)")
+                    return (false, clock.now)
                 }
             }
-            try await group.waitForAll()
+            group.addTask {
+                for _ in 0..<10 { try await Task.sleep(for: .milliseconds(20)) }
+                return (true, clock.now)
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
-        // Had the sleeps blocked the cooperative threads, the ticker could not have run
-        // until they ended; it ran all ten times while they slept.
-        #expect(await ticks.count == 10)
+        let ticker = try #require(finished.first { $0.ticker }?.at)
+        let firstQuery = try #require(finished.filter { !$0.ticker }.map(\.at).min())
+        // Had the blocking calls taken the cooperative threads, the ticker could not have run
+        // until the queries gave them back; it finished while every query still slept.
+        #expect(ticker < firstQuery, "ticker done after \(ticker - started), first query after \(firstQuery - started)")
+        #expect(firstQuery - started >= .seconds(1))
         for connection in connections { await connection.close() }
-    }
-
-    actor Ticker {
-        var count = 0
-        func tick() { count += 1 }
     }
 }

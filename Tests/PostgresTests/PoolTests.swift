@@ -31,9 +31,10 @@ struct PoolTests {
     func exhaustedTimesOut() async throws {
         let pool = PostgresPool(configuration: try await TestDatabase.server(), options: .init(maxConnections: 1, checkoutTimeout: .milliseconds(300)))
         let holder = Task {
-            try await pool.withConnection { connection in try await connection.query("SELECT pg_sleep(2)") }
+            try await pool.withConnection { connection in try await connection.query("SELECT pg_sleep(2) AS exhausted_pool") }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        try await TestDatabase.waitUntil(
+            "EXISTS (SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%AS exhausted_pool')")
         let error = await #expect(throws: PostgresError.self) {
             try await pool.query("SELECT 1")
         }
@@ -55,7 +56,8 @@ struct PoolTests {
         let killer = try await PostgresConnection.connect(server)
         try await killer.execute("SELECT pg_terminate_backend(\(firstPID))")
         await killer.close()
-        try await Task.sleep(for: .milliseconds(200))
+        // Gone from the server, so its socket is closed.
+        try await TestDatabase.waitUntil("NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = \(firstPID))")
         let secondPID = try await pool.query("SELECT pg_backend_pid()").single()!.decode(Int32.self)
         #expect(secondPID != firstPID)
         await pool.close()
