@@ -189,6 +189,20 @@ public struct RemoteGugus: Gugus {
         try await send(.revokeToken, String(id), body: [String: String]())
     }
 
+    // MARK: Portal accounts
+
+    public func addAccount(_ input: NewAccount) async throws -> Account {
+        try await send(.addUser, body: input)
+    }
+
+    public func accounts() async throws -> [Account] {
+        try await everyPage(Account.self, APIRoute.listUsers.path())
+    }
+
+    public func disableAccount(id: Int64) async throws -> Account {
+        try await send(.disableUser, String(id), body: [String: String]())
+    }
+
     // MARK: HTTP
 
     private func get<Value: Decodable>(_ type: Value.Type, _ path: String, query: [String: String?] = [:]) async throws -> Value {

@@ -195,3 +195,16 @@ extension GugusError.FieldError {
         .init(field: field, value: nil, message: Localized(id: "\(id) wajib diisi (--\(field))", en: "\(en) is required (--\(field))"))
     }
 }
+
+extension DatabaseGugus {
+    /// One decree, by id: public registry data, for anyone who may read the registry.
+    public func decree(id: Int64) async throws -> Decree {
+        try caller.requireRegistryRead()
+        return try await read { connection in
+            guard let decree = try await Self.decree(id, on: connection) else {
+                throw GugusError.notFound(Localized(id: "tidak ada SK dengan id \(id)", en: "no decree with id \(id)"))
+            }
+            return decree
+        }
+    }
+}

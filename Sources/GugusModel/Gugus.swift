@@ -53,6 +53,11 @@ public protocol Gugus: Sendable {
     func issueToken(_ input: NewToken) async throws -> IssuedToken
     func tokens() async throws -> [APIToken]
     func revokeToken(id: Int64) async throws -> APIToken
+
+    // MARK: Portal accounts (admin)
+    func addAccount(_ input: NewAccount) async throws -> Account
+    func accounts() async throws -> [Account]
+    func disableAccount(id: Int64) async throws -> Account
 }
 
 /// What `taskforce create` takes.

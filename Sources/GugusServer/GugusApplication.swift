@@ -39,15 +39,17 @@ public enum ServerMetrics {
 
 /// Every route of the server over a pool: the service paths, and `/v1` behind its tokens.
 /// Tests drive it in process (HummingbirdTesting's `.router`); `buildApplication` serves it.
-public func buildRouter(pool: PostgresPool, logger: Logger) -> Router<GugusRequestContext> {
+public func buildRouter(pool: PostgresPool, portal settings: PortalSettings = PortalSettings(), logger: Logger) -> Router<GugusRequestContext> {
     let gugus = DatabaseGugus(pool: pool, caller: Caller(name: "server", role: .viewer), logger: logger)
+    let portal = Portal(gugus: gugus, settings: settings, logger: logger)
     let router = Router(context: GugusRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.info))
     router.middlewares.add(MetricsMiddleware())
-    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(ProblemMiddleware(portal: portal))
     OperationsRoutes(pool: pool, gugus: gugus, registry: ServerMetrics.registry).register(on: router)
     let api = router.group("v1").add(middleware: TokenAuthentication(gugus: gugus))
     APIRoutes(gugus: gugus).register(on: api)
+    portal.register(on: router)
     return router
 }
 
@@ -56,9 +58,9 @@ public func buildRouter(pool: PostgresPool, logger: Logger) -> Router<GugusReque
 /// last service, so on SIGTERM it stops accepting and drains its requests first, while the
 /// pool and the scheduler are still there.
 public func buildApplication(
-    settings: ServerSettings, pool: PostgresPool, services: [any Service] = [], logger: Logger
+    settings: ServerSettings, pool: PostgresPool, portal: PortalSettings = PortalSettings(), services: [any Service] = [], logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(pool: pool, logger: logger)
+    let router = buildRouter(pool: pool, portal: portal, logger: logger)
     let idle = settings.idleTimeout.components.seconds
     return Application(
         router: router,
@@ -69,6 +71,8 @@ public func buildApplication(
 }
 
 /// Runs the application until SIGTERM or SIGINT, then shuts it down gracefully.
-public func runServer(settings: ServerSettings, pool: PostgresPool, services: [any Service] = [], logger: Logger) async throws {
-    try await buildApplication(settings: settings, pool: pool, services: services, logger: logger).runService()
+public func runServer(
+    settings: ServerSettings, pool: PostgresPool, portal: PortalSettings = PortalSettings(), services: [any Service] = [], logger: Logger
+) async throws {
+    try await buildApplication(settings: settings, pool: pool, portal: portal, services: services, logger: logger).runService()
 }

@@ -10,9 +10,12 @@ public struct GugusRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var caller: Caller?
     public var language: Language = .id
+    /// The client's address, for the sign-in rate limits.
+    public var client: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        client = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Member rosters in CSV can be large; JSON bodies are checked against a smaller limit.

@@ -35,6 +35,8 @@ extension GugusError: HTTPResponseError {
 /// request's id, the one in the server's log lines, for a client to quote.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = GugusRequestContext
+    /// For a browser outside the API, an error is a portal page instead.
+    var portal: Portal?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -43,7 +45,12 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            response = try Self.gugusError(for: error, context: context).response(from: request, context: context)
+            let browser = !request.uri.path.hasPrefix("/v1") && (request.headers[.accept] ?? "").contains("text/html")
+            if browser, let portal {
+                response = portal.errorPage(error, request: request, context: context, visitor: try? await portal.visitor(request))
+            } else {
+                response = try Self.gugusError(for: error, context: context).response(from: request, context: context)
+            }
         }
         if let requestID = HTTPField.Name("X-Request-ID") {
             response.headers[requestID] = context.id

@@ -47,3 +47,4 @@ extension ReminderRule.Audience: ExpressibleByArgument { public init?(argument: 
 extension ReminderRule.Channel: ExpressibleByArgument { public init?(argument: String) { self.init(choiceArgument: argument) } }
 extension Reminder.Status: ExpressibleByArgument { public init?(argument: String) { self.init(choiceArgument: argument) } }
 extension Caller.Role: ExpressibleByArgument { public init?(argument: String) { self.init(choiceArgument: argument) } }
+extension Language: ExpressibleByArgument {}

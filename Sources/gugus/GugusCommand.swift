@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GugusModel
 
 /// `gugus`: registers task forces, decrees and members, schedules outreach sessions, sends
 /// reminders, and serves the API — for Indonesia's Stranas BHAM task forces.
@@ -13,11 +14,11 @@ struct GugusCommand: AsyncParsableCommand {
             variables, or else a private local cluster under .gugus/ that it starts as needed.
             Exit codes: 0 success, 1 refused or failed (the reason is on stderr), 2 usage error.
             """,
-        version: "0.1.0",
+        version: GugusVersion.current,
         subcommands: [
             DatabaseCommand.self, RegionCommand.self, TaskForceCommand.self, DecreeCommand.self,
             MemberCommand.self, SessionCommand.self, ReminderCommand.self, SchedulerCommand.self, StatusCommand.self,
-            AuditCommand.self, TokenCommand.self, ServeCommand.self,
+            AuditCommand.self, TokenCommand.self, UserCommand.self, ServeCommand.self,
         ])
 
     /// Parses and runs, with the exit codes of the contract: usage errors exit with 2, not

@@ -136,8 +136,15 @@ extension APIRoute {
     /// Revoke an access token (admin)
     public static let revokeToken = APIRoute(.post, "/v1/tokens/{id}/revoke")
 
+    /// People who sign in to the portal (admin)
+    public static let listUsers = APIRoute(.get, "/v1/users")
+    /// Give a person a portal account (admin)
+    public static let addUser = APIRoute(.post, "/v1/users")
+    /// Disable a portal account (admin); its sessions end
+    public static let disableUser = APIRoute(.post, "/v1/users/{id}/disable")
+
     /// Every operation, in the order of the document.
     public static let all: [APIRoute] = [
-        health, readiness, metrics, openAPIDocument, listRegions, nationalStatus, regionStatus, listTaskForces, createTaskForce, getTaskForce, listDecrees, listTaskForceDecrees, addDecree, listMembers, addMember, importMembers, endMember, listSessions, listTaskForceSessions, scheduleSession, getSession, rescheduleSession, cancelSession, completeSession, listParticipants, inviteParticipants, recordAttendance, cancelParticipant, sessionCalendar, taskForceCalendar, listReminderRules, addReminderRule, removeReminderRule, listReminders, listAudit, listTokens, issueToken, revokeToken,
+        health, readiness, metrics, openAPIDocument, listRegions, nationalStatus, regionStatus, listTaskForces, createTaskForce, getTaskForce, listDecrees, listTaskForceDecrees, addDecree, listMembers, addMember, importMembers, endMember, listSessions, listTaskForceSessions, scheduleSession, getSession, rescheduleSession, cancelSession, completeSession, listParticipants, inviteParticipants, recordAttendance, cancelParticipant, sessionCalendar, taskForceCalendar, listReminderRules, addReminderRule, removeReminderRule, listReminders, listAudit, listTokens, issueToken, revokeToken, listUsers, addUser, disableUser,
     ]
 }

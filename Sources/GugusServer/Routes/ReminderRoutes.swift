@@ -34,5 +34,15 @@ extension APIRoutes {
         group.on(.revokeToken, under: "/v1") { _, context in
             JSONAnswer(try await gugus(context).revokeToken(id: try context.id()))
         }
+        group.on(.listUsers, under: "/v1") { request, context in
+            try HTTPCoding.page(try await gugus(context).accounts(), try Query(request: request).page())
+        }
+        group.on(.addUser, under: "/v1") { request, context in
+            let input = try await request.decode(as: NewAccount.self, context: context)
+            return JSONAnswer(try await gugus(context).addAccount(input), status: .created)
+        }
+        group.on(.disableUser, under: "/v1") { _, context in
+            JSONAnswer(try await gugus(context).disableAccount(id: try context.id()))
+        }
     }
 }

@@ -39,7 +39,7 @@ struct DecreeCommand: AsyncParsableCommand {
         func run() async throws {
             let output = options.output
             try await refusing(output) {
-                let input = try NewDecree(
+                let input = NewDecree(
                     taskForce: taskforce,
                     kind: kind,
                     number: number, title: title, place: place,
@@ -78,7 +78,7 @@ struct DecreeCommand: AsyncParsableCommand {
             let output = options.output
             try await refusing(output) {
                 let gugus = try await options.gugus()
-                let reference = try taskforce
+                let reference = taskforce
                 let decrees = try await gugus.all { try await gugus.decrees(taskForce: reference, page: $0) }
                 try output.emit(decrees) {
                     let rendering = DecreeRendering(output: output)

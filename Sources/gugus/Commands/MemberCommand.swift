@@ -111,8 +111,8 @@ struct MemberCommand: AsyncParsableCommand {
             let output = options.output
             try await refusing(output) {
                 let gugus = try await options.gugus()
-                let reference = try taskforce
-                let date = try at
+                let reference = taskforce
+                let date = at
                 let members = try await gugus.all { try await gugus.members(taskForce: reference, at: date, page: $0) }
                 try output.emit(members) {
                     if members.isEmpty {

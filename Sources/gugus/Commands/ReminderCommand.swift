@@ -43,7 +43,7 @@ struct ReminderCommand: AsyncParsableCommand {
                         }
                         return duration.seconds / 86_400
                     }
-                    let input = try NewReminderRule(
+                    let input = NewReminderRule(
                         kind: kind,
                         offset: offset,
                         daysBefore: daysBefore, repeatDays: repeatDays,
@@ -100,8 +100,8 @@ struct ReminderCommand: AsyncParsableCommand {
             try await refusing(output) {
                 let gugus = try await options.gugus()
                 var query = ReminderQuery(
-                    status: try status,
-                    sessionId: session, taskForce: try taskforce)
+                    status: status,
+                    sessionId: session, taskForce: taskforce)
                 let reminders = try await gugus.all { page in
                     query.page = page
                     return try await gugus.reminders(query)

@@ -29,7 +29,7 @@ struct SchedulerCommand: AsyncParsableCommand {
             logger.logLevel = options.environment["GUGUS_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
             try await refusing(output) {
                 var configuration = try SchedulerConfiguration.fromEnvironment(options.environment)
-                if let catchup { configuration.catchUp = try catchup }
+                if let catchup { configuration.catchUp = catchup }
                 let database = try await options.database()
                 let pool = PostgresPool(configuration: database, options: .init(maxConnections: 4), logger: logger)
                 let dispatcher = try ReminderDispatcher(

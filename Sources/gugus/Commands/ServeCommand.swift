@@ -41,8 +41,36 @@ struct ServeCommand: AsyncParsableCommand {
                 let configuration = try SchedulerConfiguration.fromEnvironment(environment)
                 services.append(try ReminderDispatcher(pool: pool, listenConfiguration: direct, configuration: configuration, logger: logger))
             }
-            logger.info("serving on http://\(settings.host):\(settings.port)", metadata: ["database": "\(database)", "scheduler": "\(!noScheduler)"])
-            try await runServer(settings: settings, pool: pool, services: services, logger: logger)
+            let portal = try Self.portalSettings(environment, settings: settings, logger: logger)
+            logger.info("serving on http://\(settings.host):\(settings.port)", metadata: [
+                "database": "\(database)", "scheduler": "\(!noScheduler)", "portal": "\(portal.publicURL)", "public_map": "\(portal.publicMap)"])
+            try await runServer(settings: settings, pool: pool, portal: portal, services: services, logger: logger)
         }
+    }
+
+    /// The portal from the environment: GUGUS_PUBLIC_URL (the address in sign-in links),
+    /// GUGUS_PUBLIC_MAP, and sign-in links by mail when GUGUS_SMTP_URL is set, else in the log.
+    static func portalSettings(_ environment: [String: String], settings: ServerSettings, logger: Logger) throws -> PortalSettings {
+        let publicURL = environment["GUGUS_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(settings.host):\(settings.port)"
+        let publicMap: Bool
+        switch environment["GUGUS_PUBLIC_MAP"]?.lowercased() {
+        case nil, "", "false", "0", "no": publicMap = false
+        case "true", "1", "yes": publicMap = true
+        case let other?:
+            throw GugusError.invalid(field: "GUGUS_PUBLIC_MAP", value: other, Localized(
+                id: "GUGUS_PUBLIC_MAP '\(other)' harus true atau false", en: "GUGUS_PUBLIC_MAP '\(other)' must be true or false"))
+        }
+        var mailer: any SignInMailer = LogSignInMailer(logger: logger)
+        if let url = environment["GUGUS_SMTP_URL"], !url.isEmpty {
+            do {
+                mailer = SMTPSignInMailer(
+                    client: try SMTPClient(configuration: SMTPConfiguration(url: url)),
+                    from: environment["GUGUS_MAIL_FROM"] ?? "Gugus <gugus@localhost>")
+            } catch {
+                throw GugusError.invalid(field: "GUGUS_SMTP_URL", value: nil, Localized(
+                    id: "GUGUS_SMTP_URL tidak dapat dibaca: \(error)", en: "GUGUS_SMTP_URL cannot be read: \(error)"))
+            }
+        }
+        return PortalSettings(publicMap: publicMap, publicURL: publicURL, mailer: mailer)
     }
 }

@@ -37,7 +37,7 @@ struct SessionCommand: AsyncParsableCommand {
         func run() async throws {
             let output = options.output
             try await refusing(output) {
-                let input = try NewSession(
+                let input = NewSession(
                     taskForce: taskforce, title: title, starts: starts,
                     duration: duration, timeZone: tz,
                     format: format, mode: mode,
@@ -68,7 +68,7 @@ struct SessionCommand: AsyncParsableCommand {
         func run() async throws {
             let output = options.output
             try await refusing(output) {
-                let change = try SessionChange(
+                let change = SessionChange(
                     starts: starts, duration: duration,
                     timeZone: tz, venue: venue, onlineUrl: url, capacity: capacity)
                 let session = try await options.gugus().rescheduleSession(id: id, change)
@@ -121,10 +121,10 @@ struct SessionCommand: AsyncParsableCommand {
             try await refusing(output) {
                 let gugus = try await options.gugus()
                 var query = SessionQuery(
-                    taskForce: try taskforce,
-                    from: try from,
-                    to: try to,
-                    status: try status)
+                    taskForce: taskforce,
+                    from: from,
+                    to: to,
+                    status: status)
                 let sessions = try await gugus.all { page in
                     query.page = page
                     return try await gugus.sessions(query)
@@ -215,7 +215,7 @@ struct SessionCommand: AsyncParsableCommand {
                         organisation: organisation)
                 }
                 let participants = try await options.gugus().invite(
-                    sessionID: id, invitation, role: try role)
+                    sessionID: id, invitation, role: role)
                 try output.emit(participants) {
                     output.text("Diundang: ", "Invited: ") + (participants.isEmpty
                         ? output.text("tidak ada yang baru", "nobody new")

@@ -16,7 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
         let output = options.output
         try await refusing(output) {
             let gugus = try await options.gugus()
-            let date = try at
+            let date = at
             let rendering = StatusRendering(output: output)
             if let region {
                 let status = try await gugus.regionStatus(code: region, at: date)

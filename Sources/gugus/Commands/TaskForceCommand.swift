@@ -62,7 +62,7 @@ struct TaskForceCommand: AsyncParsableCommand {
             let output = options.output
             try await refusing(output) {
                 let gugus = try await options.gugus()
-                let taskForce = try await gugus.taskForce(try reference)
+                let taskForce = try await gugus.taskForce(reference)
                 let status = try await taskForce.regionCode.asyncMap { try await gugus.regionStatus(code: $0, at: nil) }
                 try output.emit(taskForce) {
                     var lines = [

@@ -22,8 +22,8 @@ struct TokenCommand: AsyncParsableCommand {
             let output = options.output
             try await refusing(output) {
                 let issued = try await options.gugus().issueToken(NewToken(
-                    name: name, role: try role, regionCode: region,
-                    expiresOn: try expires))
+                    name: name, role: role, regionCode: region,
+                    expiresOn: expires))
                 try output.emit(IssuedRecord(issued)) {
                     output.text("Token \(issued.token.id) untuk '\(issued.token.name)' (\(issued.token.role.rawValue)). Simpan sekarang; tidak akan ditampilkan lagi:\n",
                                 "Token \(issued.token.id) for '\(issued.token.name)' (\(issued.token.role.rawValue)). Keep it now; it is not shown again:\n")
