@@ -39,7 +39,10 @@ struct ContractTests {
             return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
         })
         let documented = try Self.documented()
-        #expect(served.subtracting(documented).sorted() == [], "served but not documented")
+        // The portal's pages are HTML for people, not the API; everything else is the contract.
+        let servicePaths = Set(APIRoute.all.map(\.description).filter { !$0.contains(" /v1/") })
+        let api = served.filter { $0.contains(" /v1/") || servicePaths.contains($0) }
+        #expect(api.subtracting(documented).sorted() == [], "served but not documented")
         #expect(documented.subtracting(served).sorted() == [], "documented but not served")
     }
 
