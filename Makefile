@@ -30,6 +30,7 @@ test:
 	@scripts/install-deps.sh test
 	$(SWIFT) build --build-tests
 	$(WITH_TEST_TOOLS) scripts/with-test-cluster.sh .build/debug/gugus $(SWIFT) test --skip-build
+	scripts/portal-test.sh .build/debug/gugus
 	scripts/fuzz.sh --quick .build/debug/gugus
 
 fuzz:

@@ -25,7 +25,9 @@ need postgresql-contrib has_btree_gist
 need tzdata test -e /usr/share/zoneinfo/Asia/Jayapura
 case "$purpose" in
     test) need postgresql-client command -v psql; need python3 command -v python3; need python3-venv python3 -c "import ensurepip, venv"
-          need curl command -v curl ;;
+          need curl command -v curl
+          # The portal's browser tests: headless Chromium, driven through Debian's chromedriver.
+          need chromium command -v chromium; need chromium-driver test -x /usr/bin/chromedriver ;;
     bench) need python3-venv python3 -c "import ensurepip, venv"; need postgresql-contrib command -v pgbench; need wrk command -v wrk; need postgresql-client command -v psql ;;
     leaks) need valgrind command -v valgrind ;;
 esac

@@ -35,9 +35,23 @@ fi
 
 host=${GUGUS_HOST:-127.0.0.1}
 port=${GUGUS_PORT:-8080}
+portal=${GUGUS_PUBLIC_URL:-http://$host:$port}
+
+# The first admin of the portal, and a one-time link for them (15 minutes; `gugus user link
+# --email …` makes another).
+admin_email=${GUGUS_ADMIN_EMAIL:-admin@gugus.local}
+if ! "$gugus" user list --json | grep -Fqi "\"$admin_email\""; then
+    "$gugus" user add --email "$admin_email" --name "Admin ($(hostname))" --role admin >/dev/null
+fi
+link=$("$gugus" user link --email "$admin_email" --base-url "$portal")
+
 cat <<INFO
 
   Gugus is starting on http://$host:$port  (Ctrl-C to stop)
+
+  The portal: $portal
+  Sign in as $admin_email with this one-time link (it works once, for 15 minutes):
+    $link
 
   Admin token $token_id (kept in $token_file, after its id):
     $token

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""The portal in a real browser: headless Chromium driven by Selenium through Debian's
+chromedriver, against a real `gugus serve` (scripts/portal-test.sh starts it, on a
+throwaway cluster, and seeds it with the CLI).
+
+Usage: portal_browser_test.py BASE_URL SERVER_LOG GUGUS_BINARY SCREENSHOT_DIR
+Environment: GUGUS_HOME and the rest as the runner set them, so `gugus` commands reach the
+same database as the server.
+
+Each check prints one line; the first failure stops the run with exit status 1.
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE, LOG, GUGUS, SHOTS = sys.argv[1:5]
+ADMIN = "admin@gtn.example.go.id"
+COORDINATOR = "kanwil@malut.example.go.id"
+
+
+def check(condition, what):
+    if not condition:
+        print(f"FAIL: {what}", flush=True)
+        sys.exit(1)
+    print(f"ok: {what}", flush=True)
+
+
+def gugus(*arguments):
+    result = subprocess.run([GUGUS, *arguments], capture_output=True, text=True)
+    check(result.returncode == 0, f"gugus {' '.join(arguments)} (stderr: {result.stderr.strip()})")
+    return result.stdout
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=id-ID",
+                     "--window-size=1366,900"]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def link_from_log(email, after):
+    """The sign-in link the server logged for `email` (no SMTP here), newer than `after` lines."""
+    pattern = re.compile(r"sign-in link for " + re.escape(email) + r": (\S+)")
+    for _ in range(100):
+        with open(LOG, encoding="utf-8") as file:
+            lines = file.readlines()[after:]
+        found = [match.group(1) for line in lines if (match := pattern.search(line))]
+        if found:
+            return found[-1]
+        time.sleep(0.1)
+    check(False, f"a sign-in link for {email} in the server's log")
+
+
+def log_length():
+    with open(LOG, encoding="utf-8") as file:
+        return len(file.readlines())
+
+
+def sign_in(driver, email):
+    driver.get(BASE + "/sign-in")
+    field = driver.find_element(By.ID, "email")
+    field.send_keys(email)
+    before = log_length()
+    field.submit()
+    check("Periksa surel Anda" in driver.page_source, f"{email}: the page says to check the mail")
+    driver.get(link_from_log(email, before))
+    check(driver.current_url.rstrip("/") == BASE, f"{email}: the link signs in and goes to the map")
+
+
+def no_console_errors(driver, where):
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    check(errors == [], f"no console errors on {where}: {errors}")
+
+
+def screenshot(driver, path, name):
+    for width in (360, 1366):
+        for language in ("id", "en"):
+            driver.set_window_size(width, 900)
+            driver.get(f"{BASE}{path}{'&' if '?' in path else '?'}lang={language}")
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.set_window_size(width, min(height + 20, 6000))
+            file = os.path.join(SHOTS, f"{name}-{width}-{language}.png")
+            driver.save_screenshot(file)
+    driver.get(f"{BASE}/?lang=id")
+    driver.set_window_size(1366, 900)
+    print(f"ok: screenshots of {path} at 360 and 1366 px, in Indonesian and English, in {SHOTS}", flush=True)
+
+
+def tile_state(driver, code):
+    tile = driver.find_element(By.CSS_SELECTOR, f'a.tile[href="/regions/{code}"]')
+    return tile.get_attribute("class").split("tile--")[-1]
+
+
+def main():
+    os.makedirs(SHOTS, exist_ok=True)
+    driver = browser()
+    try:
+        # Sign in with the link from the log; sign out; the old session no longer works.
+        sign_in(driver, ADMIN)
+        check("Admin GTN" in driver.find_element(By.CSS_SELECTOR, ".header__who").text, "signed in as the admin")
+        no_console_errors(driver, "the map")
+        old_session = driver.get_cookie("gugus_session")
+        check(old_session is not None and old_session["httpOnly"], "the session cookie is HttpOnly")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+        check("/sign-in" in driver.current_url and "Anda sudah keluar" in driver.page_source, "signed out")
+        driver.add_cookie({"name": "gugus_session", "value": old_session["value"], "path": "/"})
+        driver.get(BASE + "/")
+        check("/sign-in" in driver.current_url, "the old session no longer opens the map")
+
+        # A coordinator of 82 sees 82's e-mail addresses, and not 81's.
+        driver.delete_all_cookies()
+        sign_in(driver, COORDINATOR)
+        driver.get(BASE + "/regions/82")
+        table = driver.find_element(By.ID, "member-table").text
+        check("siti@malut.example.go.id" in table, "region 82's members with e-mail, for 82's coordinator")
+        driver.get(BASE + "/regions/81")
+        table = driver.find_element(By.ID, "member-table").text
+        check("Yohanes Maluku" in table and "yohanes@maluku.example.go.id" not in table, "region 81's members without e-mail")
+        check("yohanes@" not in driver.page_source, "no trace of 81's addresses in the page")
+        no_console_errors(driver, "a region page")
+
+        # A province registered through the CLI turns its tile from not formed to established.
+        driver.get(BASE + "/")
+        check(tile_state(driver, "31") == "not_formed", "Jakarta's tile says not formed")
+        gugus("taskforce", "create", "--region", "31")
+        gugus("decree", "add", "--taskforce", "31", "--number", "e-0001/2026", "--title", "tentang Pembentukan GTD BHAM",
+              "--signed-on", "2026-02-01", "--effective-until", "2029-12-31", "--signer", "Gubernur DKI Jakarta")
+        driver.refresh()
+        check(tile_state(driver, "31") == "established", "after a reload, Jakarta's tile says established")
+
+        # The map at an earlier date shows the earlier status.
+        check(tile_state(driver, "82") == "established", "Maluku Utara is established today")
+        field = driver.find_element(By.ID, "at")
+        driver.execute_script("arguments[0].value = '2025-06-01'", field)
+        field.submit()
+        check("at=2025-06-01" in driver.current_url, "the date field redraws the map")
+        check(tile_state(driver, "82") == "not_formed", "on 2025-06-01 Maluku Utara had no decree yet")
+        check("1 Juni 2025" in driver.page_source, "the map says which date it shows")
+
+        # By keyboard alone: tab to a tile, Enter opens its region.
+        driver.get(BASE + "/")
+        body = driver.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        reached = None
+        for _ in range(60):
+            active = driver.switch_to.active_element
+            # getAttribute: on SVG the href and class properties are not strings.
+            href, classes = driver.execute_script(
+                "const e = document.activeElement; return [e.getAttribute('href'), e.getAttribute('class')]")
+            if href and href.startswith("/regions/") and "tile" in (classes or ""):
+                reached = BASE + href
+                break
+            active.send_keys(Keys.TAB)
+        check(reached is not None, f"Tab reaches a tile ({reached})")
+        driver.switch_to.active_element.send_keys(Keys.ENTER)
+        WebDriverWait(driver, 10).until(lambda d: d.current_url == reached)
+        check(driver.current_url == reached and "<h1>" in driver.page_source, "Enter on a tile opens its region page")
+
+        # Screenshots, for people to look at.
+        driver.delete_all_cookies()
+        sign_in(driver, ADMIN)
+        screenshot(driver, "/", "map")
+        screenshot(driver, "/regions/82", "region-82")
+        screenshot(driver, "/admin/people", "people")
+        screenshot(driver, "/sign-in", "sign-in")
+        no_console_errors(driver, "the screenshots")
+    except WebDriverException as error:
+        check(False, f"the browser: {error.msg}")
+    finally:
+        driver.quit()
+    print("portal_browser_test.py: every check passed", flush=True)
+
+
+if __name__ == "__main__":
+    main()
