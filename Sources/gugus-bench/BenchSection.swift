@@ -24,6 +24,7 @@ enum BenchSections {
         DispatchSection(),
         LatenessSection(),
         HTTPSection(),
+        WebSection(),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -37,7 +37,7 @@ struct GugusBench: AsyncParsableCommand {
     @Option(name: .long, help: "import: rows of the generated roster.")
     var importRows: Int = 10_000
 
-    @Option(name: .long, help: "status, http: memberships of the generated dataset at 1×.")
+    @Option(name: .long, help: "status, http, web: memberships of the generated dataset at 1×.")
     var statusMemberships: Int = 100_000
 
     @Option(name: .long, help: "status: the larger scale, as a multiple of the 1× data.")

@@ -214,6 +214,12 @@ struct PortalTests {
             // Remembered.
             #expect(try await stranger.get("/").html.contains("<html lang=\"en\">"))
             #expect(try await stranger.get("/regions/82").status == 303, "region pages need sign-in")
+            // A language chosen on the way to signing in holds on the sign-in page.
+            let newcomer = portal.browser()
+            let redirected = try await newcomer.get("/regions/82?lang=id")
+            #expect(redirected.status == 303)
+            #expect(redirected.setCookies.contains { $0.hasPrefix("gugus_lang=id") })
+            #expect(try await newcomer.get("/sign-in").html.contains("<html lang=\"id\">"))
             let missing = try await stranger.get("/no-such-page")
             #expect(missing.status == 404)
             #expect(missing.html.contains("Page not found"))

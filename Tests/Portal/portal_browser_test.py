@@ -16,7 +16,7 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -62,6 +62,15 @@ def link_from_log(email, after):
     check(False, f"a sign-in link for {email} in the server's log")
 
 
+def wait_for(driver, condition, what):
+    """Clicks and submits return before the next page has loaded: wait for it (10 s at most)."""
+    try:
+        WebDriverWait(driver, 10).until(lambda d: condition(d))
+    except TimeoutException:
+        pass
+    check(condition(driver), f"{what} ({driver.current_url}: {driver.find_element(By.TAG_NAME, 'main').text[:300]!r})")
+
+
 def log_length():
     with open(LOG, encoding="utf-8") as file:
         return len(file.readlines())
@@ -73,7 +82,7 @@ def sign_in(driver, email):
     field.send_keys(email)
     before = log_length()
     field.submit()
-    check("Periksa surel Anda" in driver.page_source, f"{email}: the page says to check the mail")
+    wait_for(driver, lambda d: "Periksa surel Anda" in d.page_source, f"{email}: the page says to check the mail")
     driver.get(link_from_log(email, before))
     check(driver.current_url.rstrip("/") == BASE, f"{email}: the link signs in and goes to the map")
 
@@ -113,7 +122,7 @@ def main():
         old_session = driver.get_cookie("gugus_session")
         check(old_session is not None and old_session["httpOnly"], "the session cookie is HttpOnly")
         driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
-        check("/sign-in" in driver.current_url and "Anda sudah keluar" in driver.page_source, "signed out")
+        wait_for(driver, lambda d: "/sign-in" in d.current_url and "Anda sudah keluar" in d.page_source, "signed out")
         driver.add_cookie({"name": "gugus_session", "value": old_session["value"], "path": "/"})
         driver.get(BASE + "/")
         check("/sign-in" in driver.current_url, "the old session no longer opens the map")
@@ -144,7 +153,7 @@ def main():
         field = driver.find_element(By.ID, "at")
         driver.execute_script("arguments[0].value = '2025-06-01'", field)
         field.submit()
-        check("at=2025-06-01" in driver.current_url, "the date field redraws the map")
+        wait_for(driver, lambda d: "at=2025-06-01" in d.current_url, "the date field redraws the map")
         check(tile_state(driver, "82") == "not_formed", "on 2025-06-01 Maluku Utara had no decree yet")
         check("1 Juni 2025" in driver.page_source, "the map says which date it shows")
 
@@ -169,11 +178,11 @@ def main():
 
         # Screenshots, for people to look at.
         driver.delete_all_cookies()
+        screenshot(driver, "/sign-in", "sign-in")
         sign_in(driver, ADMIN)
         screenshot(driver, "/", "map")
         screenshot(driver, "/regions/82", "region-82")
         screenshot(driver, "/admin/people", "people")
-        screenshot(driver, "/sign-in", "sign-in")
         no_console_errors(driver, "the screenshots")
     except WebDriverException as error:
         check(False, f"the browser: {error.msg}")

@@ -115,10 +115,15 @@ struct Portal: Sendable {
                 HTTPField.Name("Referrer-Policy")!: "same-origin",
             ],
             body: .init(byteBuffer: ByteBuffer(string: html)))
-        if let chosen = visitor.chosenLanguage {
+        rememberLanguage(of: visitor, in: &response)
+        return response
+    }
+
+    /// Keeps a language chosen with `?lang=` for a year, in a cookie.
+    func rememberLanguage(of visitor: Visitor?, in response: inout Response) {
+        if let chosen = visitor?.chosenLanguage {
             response.setCookie(cookie(Self.languageCookie, chosen.rawValue, maxAge: 365 * 86_400))
         }
-        return response
     }
 
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {

@@ -52,6 +52,8 @@ extension Portal {
         var email: String?
         var phone: String?
         var contactHidden: Bool
+        /// Stored, not computed: templates see stored properties only.
+        var noContact: Bool
     }
 
     func regionPage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
@@ -78,7 +80,8 @@ extension Portal {
                 members = try await gugus.all { page in try await gugus.members(taskForce: reference, at: at, page: page) }.map { member in
                     MemberLine(
                         name: member.name, role: Self.roleName(member.role, language), position: member.position,
-                        institution: member.institution, email: member.email, phone: member.phone, contactHidden: !seesContacts)
+                        institution: member.institution, email: member.email, phone: member.phone, contactHidden: !seesContacts,
+                        noContact: member.email == nil && member.phone == nil)
                 }
             } catch let error as GugusError where error.kind == .forbidden {
                 registryForbidden = true

@@ -47,7 +47,10 @@ extension Portal {
             return try await handler(resolved)
         } catch is SignInRequired {
             let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-            return Self.redirect("/sign-in?next=\(APIRoute.escape(next))")
+            var response = Self.redirect("/sign-in?next=\(APIRoute.escape(next))")
+            // A language chosen on the way in holds for the sign-in page too.
+            rememberLanguage(of: visitor, in: &response)
+            return response
         } catch {
             return errorPage(error, request: request, context: context, visitor: visitor)
         }

@@ -46,23 +46,33 @@ struct HTTPSection: BenchSection {
                 try await connection.query("SELECT token_sha256 FROM api_token WHERE name = 'gugus-bench'").single()!.decode(String.self)
             }
             let endpoints = Self.endpoints(tokenHash: tokenHash)
-
-            let port = try Self.freePort()
-            let server = try ChildProcess.start(
-                gugus, ["serve", "--no-scheduler", "--host", "127.0.0.1", "--port", String(port)],
-                environment: ["DATABASE_URL": database.connectionString, "GUGUS_DIRECT_DATABASE_URL": ""],
-                outputFile: workspace.appendingPathComponent("server.out"))
-            do {
-                try await Self.waitUntilListening(server, port: port)
-                let report = try await measure(
+            return try await Self.serving(gugus, database: database, workspace: workspace) { server, port in
+                try await measure(
                     context, server: server, port: port, secret: secret, endpoints: endpoints,
                     wrk: wrk, pgbench: pgbench, database: database, counts: counts)
-                await server.stop()
-                return report
-            } catch {
-                await server.stop()
-                throw error
             }
+        }
+    }
+
+    /// Runs `gugus serve --no-scheduler` on a free port of 127.0.0.1 over `database` while
+    /// `body` runs, and stops it afterwards, also when `body` throws.
+    static func serving<Result: Sendable>(
+        _ gugus: URL, database: GugusDatabase, workspace: URL, environment: [String: String] = [:],
+        _ body: (ChildProcess.Running, Int) async throws -> Result
+    ) async throws -> Result {
+        let port = try freePort()
+        let server = try ChildProcess.start(
+            gugus, ["serve", "--no-scheduler", "--host", "127.0.0.1", "--port", String(port)],
+            environment: ["DATABASE_URL": database.connectionString, "GUGUS_DIRECT_DATABASE_URL": ""].merging(environment) { $1 },
+            outputFile: workspace.appendingPathComponent("server.out"))
+        do {
+            try await waitUntilListening(server, port: port)
+            let result = try await body(server, port)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
         }
     }
 

@@ -1,0 +1,120 @@
+import Foundation
+import GugusDatabase
+import GugusModel
+import Postgres
+
+/// Issue 11: the portal's map page (`GET /`, signed in) under wrk at 1 and 8 connections,
+/// beside `GET /v1/status` (the same national status, as JSON, with a token) at the same
+/// concurrency, on the status section's dataset. Targets: the page at least 0.8× the JSON
+/// endpoint's rate, and its p99 at 8 connections under 50 ms.
+struct WebSection: BenchSection {
+    let name = "web"
+    let summary = "the portal's map page (GET /, signed in) under wrk, beside GET /v1/status at the same concurrency"
+
+    static let target = 0.8
+    static let p99Limit = 50.0  // ms, at 8 connections
+    static let connections = [1, 8]
+
+    func run(_ context: BenchContext) async throws -> SectionReport {
+        let gugus = try GugusExecutable.locate()
+        let wrk = try Wrk.locate()
+        let dataset = StatusDataset(memberships: context.sizes.statusMemberships)
+        let workspace = context.database.workspace
+
+        return try await GugusDatabase.with(context, section: name) { database in
+            context.progress.say("web: generating the status dataset (\(dataset.memberships) memberships)")
+            let counts = try await database.withConnection { connection in
+                try await dataset.seedBase(on: connection)
+                try await dataset.seed(generations: 0..<1, on: connection)
+                return try await StatusDataset.counts(on: connection)
+            }
+            // A viewer's API token and a viewer's portal session, made the way Gugus makes them.
+            let (token, session) = try await Self.credentials(database)
+            return try await HTTPSection.serving(gugus, database: database, workspace: workspace) { server, port in
+                let base = "http://127.0.0.1:\(port)"
+                let targets = [
+                    Target(label: "GET / (the map page)", url: base + "/", header: "Cookie: gugus_session=\(session)"),
+                    Target(label: "GET /v1/status", url: base + "/v1/status", header: "Authorization: Bearer \(token)"),
+                ]
+                var runs: [String: [Wrk.Run]] = [:]
+                let cores = ProcessInfo.processInfo.activeProcessorCount
+                let seconds = Int(context.duration.seconds), warmup = Int(context.warmup.seconds)
+                for round in 1...context.rounds {
+                    let roundLabel = context.rounds > 1 ? " (round \(round) of \(context.rounds))" : ""
+                    for connections in Self.connections {
+                        let threads = min(connections, cores)
+                        for target in targets {
+                            if warmup > 0 {
+                                _ = try await wrk.run(url: target.url, connections: connections, threads: threads, seconds: warmup,
+                                                      headers: [target.header], workspace: workspace)
+                            }
+                            context.progress.say("web: wrk -c \(connections) -t \(threads) \(target.label), \(seconds) s\(roundLabel)")
+                            runs["\(target.label) \(connections)", default: []].append(try await wrk.run(
+                                url: target.url, connections: connections, threads: threads, seconds: seconds,
+                                headers: [target.header], workspace: workspace))
+                            guard !server.hasExited else { throw BenchError("gugus serve stopped during the run:\n\(server.output)") }
+                        }
+                    }
+                }
+                return report(runs: runs, targets: targets, counts: counts, cores: cores, seconds: seconds, warmup: warmup)
+            }
+        }
+    }
+
+    struct Target: Sendable {
+        var label: String
+        var url: String
+        var header: String
+    }
+
+    private func report(
+        runs: [String: [Wrk.Run]], targets: [Target], counts: [(String, Int)], cores: Int, seconds: Int, warmup: Int
+    ) -> SectionReport {
+        let (page, json) = (targets[0], targets[1])
+        var figures: [Figure] = []
+        for connections in Self.connections {
+            let detail = "\(connections) connection\(connections == 1 ? "" : "s")"
+            let pageRuns = runs["\(page.label) \(connections)"] ?? [], jsonRuns = runs["\(json.label) \(connections)"] ?? []
+            figures.append(Figure(
+                name: page.label, detail: detail, unit: "requests/s", value: median(pageRuns.map(\.requestsPerSecond)),
+                reference: .init(name: "\(json.label), the same status as JSON", value: median(jsonRuns.map(\.requestsPerSecond))),
+                target: Self.target, isHeadline: true))
+            let pageP99 = median(pageRuns.map(\.p99Milliseconds))
+            figures.append(connections == 8
+                ? Figure(name: "\(page.label) p99", detail: detail, unit: "ms", value: pageP99, direction: .lowerIsBetter,
+                         reference: .init(name: "the issue's limit", value: Self.p99Limit), target: 1, isHeadline: true)
+                : Figure(name: "\(page.label) p99", detail: detail, unit: "ms", value: pageP99, direction: .lowerIsBetter))
+            figures.append(Figure(
+                name: "\(json.label) p99", detail: detail, unit: "ms", value: median(jsonRuns.map(\.p99Milliseconds)),
+                direction: .lowerIsBetter))
+        }
+        return SectionReport(
+            name: name, summary: summary,
+            notes: [
+                "server: `gugus serve --no-scheduler` of the same release build, on 127.0.0.1, as configured by default",
+                "data: the status section's 1× dataset: " + counts.map { "\($0.0) \(BenchReport.number(Double($0.1)))" }.joined(separator: ", "),
+                "the page: a viewer's signed-in session (cookie), in Indonesian; it reads the national status, the coverage by month and the next 10 sessions, and renders the map, chart and table",
+                "the JSON: a viewer's token; it reads the national status",
+                "requests: wrk --latency -t min(connections, \(cores) cores) -c N -d \(seconds)s, after \(warmup) s of the same unmeasured; any answer other than 2xx fails the run (a lost session would redirect)",
+            ],
+            figures: figures)
+    }
+
+    /// A viewer's API token, and the secret of a viewer's portal session, through Gugus's own
+    /// account and sign-in code.
+    static func credentials(_ database: GugusDatabase) async throws -> (token: String, session: String) {
+        let pool = PostgresPool(configuration: database.configuration, options: .init(maxConnections: 1))
+        do {
+            let gugus = DatabaseGugus(pool: pool, caller: .localOperator("gugus-bench"))
+            let token = try await gugus.issueToken(NewToken(name: "gugus-bench", role: .viewer)).secret
+            _ = try await gugus.addAccount(NewAccount(email: "bench@gugus.local", name: "Bench", role: .viewer, language: .id))
+            let link = try await gugus.signInLink(email: "bench@gugus.local")
+            let session = try await gugus.redeemSignInLink(link.token).secret
+            await pool.close()
+            return (token, session)
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+}
