@@ -170,6 +170,7 @@ let package = Package(
                 "GugusModel", "GugusDatabase", "GugusServer", "GugusTestSupport", "Postgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings),

@@ -175,12 +175,18 @@ extension DatabaseGugus {
     public func portalSession(secret: String) async throws -> PortalSession? {
         let idle = Double(Self.sessionIdleLimit.components.seconds)
         let row = try await read { connection in
+            // Seen-at is written at most once a minute, so that most requests only read: an
+            // 8-hour idle limit needs no finer clock, and a page's parallel requests do not
+            // queue on the session's row lock.
             try await connection.query("""
-                UPDATE web_session s SET last_seen_at = now()
-                FROM account a
-                WHERE s.secret_sha256 = \(Self.hash(secret)) AND s.ended_at IS NULL AND a.id = s.account_id AND a.disabled_at IS NULL
-                  AND s.last_seen_at > now() - make_interval(secs => \(idle))
-                RETURNING s.account_id, s.csrf_token
+                WITH live AS (
+                    SELECT s.id, s.account_id, s.csrf_token, s.last_seen_at < now() - interval '1 minute' AS stale
+                    FROM web_session s JOIN account a ON a.id = s.account_id
+                    WHERE s.secret_sha256 = \(Self.hash(secret)) AND s.ended_at IS NULL AND a.disabled_at IS NULL
+                      AND s.last_seen_at > now() - make_interval(secs => \(idle))),
+                touched AS (
+                    UPDATE web_session SET last_seen_at = now() FROM live WHERE web_session.id = live.id AND live.stale)
+                SELECT account_id, csrf_token FROM live
                 """).single()?.decode((Int64, String).self)
         }
         guard let (accountID, csrf) = row else { return nil }

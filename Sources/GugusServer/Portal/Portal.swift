@@ -100,7 +100,7 @@ struct Portal: Sendable {
     /// A page: its template rendered with its model, as HTML, remembering a language chosen
     /// with `?lang=`.
     func page(_ template: String, _ model: some Any, visitor: Visitor, status: HTTPResponse.Status = .ok) -> Response {
-        guard let html = Self.library.render(model, withTemplate: template) else {
+        guard let html = Self.library.render(templateTree(model), withTemplate: template) else {
             logger.error("portal template \(template) is missing")
             return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "internal error\n")))
@@ -144,12 +144,12 @@ struct Portal: Sendable {
 
     // MARK: What every page has
 
-    struct Crumb: Sendable {
+    struct Crumb: PortalView {
         var label: String
         var href: String?
     }
 
-    struct Frame: Sendable {
+    struct Frame: PortalView {
         var lang: String
         var t: [String: String]
         var title: String
@@ -164,7 +164,7 @@ struct Portal: Sendable {
         var notice: String?
     }
 
-    struct AccountView: Sendable {
+    struct AccountView: PortalView {
         var name: String
         var email: String
         var roleLabel: String
@@ -221,7 +221,7 @@ struct Portal: Sendable {
 
     // MARK: Errors as pages
 
-    struct ErrorPage: Sendable {
+    struct ErrorPage: PortalView {
         var frame: Frame
         var heading: String
         var lead: String

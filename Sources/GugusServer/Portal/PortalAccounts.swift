@@ -8,7 +8,7 @@ import NIOCore
 
 /// Signing in and out with one-time links, and the people page of the secretariat.
 extension Portal {
-    struct SignInPage: Sendable {
+    struct SignInPage: PortalView {
         var frame: Frame
         var formToken: String
         var next: String?
@@ -94,7 +94,7 @@ extension Portal {
 
     // MARK: People (admin)
 
-    struct PeoplePage: Sendable {
+    struct PeoplePage: PortalView {
         var frame: Frame
         var people: [PersonLine]
         var form: PersonForm
@@ -104,7 +104,7 @@ extension Portal {
         var languages: [Option]
     }
 
-    struct PersonLine: Sendable {
+    struct PersonLine: PortalView {
         var id: Int64
         var name: String
         var email: String
@@ -114,7 +114,7 @@ extension Portal {
         var disableHref: String
     }
 
-    struct PersonForm: Sendable {
+    struct PersonForm: PortalView {
         var email: String = ""
         var name: String = ""
         var region: String = ""
@@ -124,12 +124,12 @@ extension Portal {
         var regionError: String?
     }
 
-    struct FieldError: Sendable {
+    struct FieldError: PortalView {
         var field: String
         var message: String
     }
 
-    struct Option: Sendable {
+    struct Option: PortalView {
         var value: String
         var label: String
         var selected: Bool

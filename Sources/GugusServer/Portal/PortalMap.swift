@@ -8,7 +8,7 @@ import NIOCore
 /// `/`: the national map, its counts, coverage over time, the status table and the next
 /// sessions; and `/status.csv`, the table for Excel.
 extension Portal {
-    struct MapPage: Sendable {
+    struct MapPage: PortalView {
         var frame: Frame
         var asOfValue: String
         var asOfText: String
@@ -25,13 +25,13 @@ extension Portal {
         var sessions: [SessionLine]
     }
 
-    struct TileGrid: Sendable {
+    struct TileGrid: PortalView {
         var width: Int
         var height: Int
         var tiles: [Tile]
     }
 
-    struct Tile: Sendable {
+    struct Tile: PortalView {
         var href: String
         var x: Int
         var y: Int
@@ -46,7 +46,7 @@ extension Portal {
         var title: String
     }
 
-    struct LegendItem: Sendable {
+    struct LegendItem: PortalView {
         var state: String
         var symbol: String
         var label: String
@@ -54,7 +54,7 @@ extension Portal {
         var count: Int
     }
 
-    struct CoverageChart: Sendable {
+    struct CoverageChart: PortalView {
         var width: Int
         var height: Int
         var top: Int
@@ -64,7 +64,7 @@ extension Portal {
         var summary: String
     }
 
-    struct Bar: Sendable {
+    struct Bar: PortalView {
         var x: Int
         var y: Int
         var width: Int
@@ -74,18 +74,18 @@ extension Portal {
         var labelX: Int
     }
 
-    struct GridLine: Sendable {
+    struct GridLine: PortalView {
         var y: Int
         var label: String
     }
 
-    struct Column: Sendable {
+    struct Column: PortalView {
         var label: String
         var href: String
         var sorted: String?
     }
 
-    struct Row: Sendable {
+    struct Row: PortalView {
         var code: String
         var name: String
         var href: String

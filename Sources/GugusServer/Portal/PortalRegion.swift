@@ -7,7 +7,7 @@ import NIOCore
 
 /// `/regions/{code}`, `/sessions/{id}`, `/decrees/{id}` and a region's calendar feed.
 extension Portal {
-    struct RegionPage: Sendable {
+    struct RegionPage: PortalView {
         var frame: Frame
         var code: String
         var name: String
@@ -34,7 +34,7 @@ extension Portal {
         var calendarHref: String?
     }
 
-    struct DecreeLine: Sendable {
+    struct DecreeLine: PortalView {
         var href: String
         var number: String
         var title: String
@@ -44,7 +44,7 @@ extension Portal {
         var revokesHref: String?
     }
 
-    struct MemberLine: Sendable {
+    struct MemberLine: PortalView {
         var name: String
         var role: String
         var position: String
@@ -141,7 +141,7 @@ extension Portal {
 
     // MARK: A session
 
-    struct SessionPage: Sendable {
+    struct SessionPage: PortalView {
         var frame: Frame
         var title: String
         var regionHref: String?
@@ -164,7 +164,7 @@ extension Portal {
         var calendarHref: String
     }
 
-    struct ParticipantLine: Sendable {
+    struct ParticipantLine: PortalView {
         var name: String
         var organisation: String?
         var email: String?
@@ -208,7 +208,7 @@ extension Portal {
 
     // MARK: A decree
 
-    struct DecreePage: Sendable {
+    struct DecreePage: PortalView {
         var frame: Frame
         var line: DecreeLine
         var regionHref: String?

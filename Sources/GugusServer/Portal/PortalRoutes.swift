@@ -102,7 +102,7 @@ extension Portal {
 
     // MARK: Sessions as lines
 
-    struct SessionLine: Sendable {
+    struct SessionLine: PortalView {
         var href: String
         var title: String
         var when: String
