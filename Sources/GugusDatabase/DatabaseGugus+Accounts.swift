@@ -214,6 +214,10 @@ extension DatabaseGugus {
     /// Provinces with an establishing decree in force at the end of each month, from the
     /// start of the latest programme period to this month (its last day, or today for the
     /// month not yet over). Status data only, for every caller.
+    ///
+    /// The establishing decrees of provinces are read once and joined to the months: a
+    /// subquery per month scanned them again for each of the programme's 40 months (50 ms
+    /// of the map page's 75 on the bench's dataset, against 2.5 ms for the join).
     public func coverageHistory() async throws -> [CoveragePoint] {
         let today = self.today(in: .jakarta)
         return try await read { connection in
@@ -221,14 +225,15 @@ extension DatabaseGugus {
                 WITH period AS (SELECT starts_on FROM programme_period ORDER BY starts_on DESC LIMIT 1),
                 months AS (
                     SELECT least((date_trunc('month', m) + interval '1 month - 1 day')::date, \(today)) AS month_end
-                    FROM period, generate_series(date_trunc('month', period.starts_on), date_trunc('month', \(today)::date), interval '1 month') m)
-                SELECT m.month_end, (
-                    SELECT count(DISTINCT t.region_code)::integer
+                    FROM period, generate_series(date_trunc('month', period.starts_on), date_trunc('month', \(today)::date), interval '1 month') m),
+                established AS MATERIALIZED (
+                    SELECT t.region_code, d.in_force
                     FROM task_force t
                     JOIN region r ON r.code = t.region_code AND r.level = 'province'
-                    JOIN decree d ON d.task_force_id = t.id AND d.amends_id IS NULL
-                    WHERE d.in_force @> m.month_end) AS in_force
-                FROM months m ORDER BY m.month_end
+                    JOIN decree d ON d.task_force_id = t.id AND d.amends_id IS NULL)
+                SELECT m.month_end, count(DISTINCT e.region_code)::integer AS in_force
+                FROM months m LEFT JOIN established e ON e.in_force @> m.month_end
+                GROUP BY m.month_end ORDER BY m.month_end
                 """).decode(as: CoveragePoint.self)
         }
     }

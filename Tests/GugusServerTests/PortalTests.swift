@@ -175,6 +175,31 @@ struct PortalTests {
         }
     }
 
+    @Test("the region page links its decree and its sessions, and both pages show them with their local time")
+    func decreeAndSessionPages() async throws {
+        try await PortalDeployment.with { portal in
+            try await Self.seed(portal.gugus)
+            let member = try await portal.gugus.addMember(NewMember(
+                taskForce: .region("82"), name: "Budi Santoso", role: .ketua, position: "Gubernur Maluku Utara",
+                institution: "Pemerintah Provinsi Maluku Utara"))
+            let session = try await portal.gugus.scheduleSession(NewSession(
+                taskForce: .region("82"), title: "Sosialisasi <Stranas> BHAM", starts: "2030-03-04 09:00",
+                duration: DurationText(seconds: 3 * 3600)!, venue: "Aula Gamalama, Ternate"))
+            _ = try await portal.gugus.invite(sessionID: session.id, .member(member.id), role: .attendee)
+            let viewer = try await portal.signedIn("kanwil@malut.example.go.id", name: "Kanwil Malut", role: .coordinator, region: "82")
+            let region = try await viewer.get("/regions/82")
+            #expect(region.status == 200)
+            let decreePath = try #require(region.html.firstMatch(of: /href="(\/decrees\/\d+)"/)?.1)
+            let decree = try await viewer.get(String(decreePath))
+            #expect(decree.status == 200, "\(decree)")
+            #expect(decree.html.contains("188.45/82/2026"))
+            let page = try await viewer.get("/sessions/\(session.id)")
+            #expect(page.status == 200)
+            #expect(page.html.contains("Sosialisasi &lt;Stranas&gt; BHAM"))
+            #expect(page.html.contains("pukul 09.00 WIT"), "\(page)")
+        }
+    }
+
     @Test("forms without their token change nothing; people are added with the message beside the field")
     func peopleForms() async throws {
         try await PortalDeployment.with { portal in

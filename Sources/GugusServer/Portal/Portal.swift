@@ -81,17 +81,29 @@ struct Portal: Sendable {
     // MARK: Rendering
 
     /// The templates of `portal/`, parsed once.
-    static let library: MustacheLibrary = {
-        var templates: [String: MustacheTemplate] = [:]
+    static let templates: PortalTemplates = {
+        var templates: [String: PortalTemplate] = [:]
         for file in EmbeddedPortal.files where file.name.hasSuffix(".mustache") {
             do {
-                templates[String(file.name.dropLast(".mustache".count))] = try MustacheTemplate(string: file.contents)
+                templates[String(file.name.dropLast(".mustache".count))] = try PortalTemplate(file.contents)
             } catch {
                 preconditionFailure("portal template \(file.name) does not parse: \(error)")
             }
         }
+        return PortalTemplates(templates: templates)
+    }()
+
+    #if DEBUG
+    /// The same templates for swift-mustache, which debug builds render every page with as
+    /// well: the reference that ``PortalTemplate`` must agree with, byte for byte.
+    static let referenceLibrary: MustacheLibrary = {
+        var templates: [String: MustacheTemplate] = [:]
+        for file in EmbeddedPortal.files where file.name.hasSuffix(".mustache") {
+            templates[String(file.name.dropLast(".mustache".count))] = try? MustacheTemplate(string: file.contents)
+        }
         return MustacheLibrary(templates: templates)
     }()
+    #endif
 
     static let stylesheet = EmbeddedPortal.files.first { $0.name == "portal.css" }?.contents ?? ""
     /// For the stylesheet's cache-busting address.
@@ -99,12 +111,21 @@ struct Portal: Sendable {
 
     /// A page: its template rendered with its model, as HTML, remembering a language chosen
     /// with `?lang=`.
-    func page(_ template: String, _ model: some Any, visitor: Visitor, status: HTTPResponse.Status = .ok) -> Response {
-        guard let html = Self.library.render(templateTree(model), withTemplate: template) else {
+    func page(_ template: String, _ model: some PortalView, visitor: Visitor, status: HTTPResponse.Status = .ok) -> Response {
+        guard let html = Self.templates.render(template, TemplateEncoder.encode(model)) else {
             logger.error("portal template \(template) is missing")
-            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: "internal error\n")))
+            return Self.internalError
         }
+        #if DEBUG
+        // swift-mustache reads the model itself, through Mirror: a page that differs is a
+        // bug in PortalTemplate or TemplateEncoder, and every portal test would see it.
+        let reference = Self.referenceLibrary.render(model, withTemplate: template) ?? ""
+        guard Array(reference.utf8) == html else {
+            let at = zip(reference.utf8, html).prefix { $0 == $1 }.count
+            logger.error("portal template \(template) renders differently from swift-mustache at byte \(at): \(String(decoding: html.dropFirst(max(0, at - 80)).prefix(200), as: UTF8.self).debugDescription) where swift-mustache has \(String(decoding: Array(reference.utf8).dropFirst(max(0, at - 80)).prefix(200), as: UTF8.self).debugDescription)")
+            return Self.internalError
+        }
+        #endif
         var response = Response(
             status: status,
             headers: [
@@ -114,9 +135,14 @@ struct Portal: Sendable {
                 HTTPField.Name("X-Content-Type-Options")!: "nosniff",
                 HTTPField.Name("Referrer-Policy")!: "same-origin",
             ],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+            body: .init(byteBuffer: ByteBuffer(bytes: html)))
         rememberLanguage(of: visitor, in: &response)
         return response
+    }
+
+    static var internalError: Response {
+        Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: "internal error\n")))
     }
 
     /// Keeps a language chosen with `?lang=` for a year, in a cookie.
