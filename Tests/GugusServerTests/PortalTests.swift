@@ -175,7 +175,7 @@ struct PortalTests {
         }
     }
 
-    @Test("the region page links its decree and its sessions, and both pages show them with their local time")
+    @Test("the region page links its decree and its sessions, both pages show them in local time; a viewer sees the decree unlinked")
     func decreeAndSessionPages() async throws {
         try await PortalDeployment.with { portal in
             try await Self.seed(portal.gugus)
@@ -186,17 +186,22 @@ struct PortalTests {
                 taskForce: .region("82"), title: "Sosialisasi <Stranas> BHAM", starts: "2030-03-04 09:00",
                 duration: DurationText(seconds: 3 * 3600)!, venue: "Aula Gamalama, Ternate"))
             _ = try await portal.gugus.invite(sessionID: session.id, .member(member.id), role: .attendee)
-            let viewer = try await portal.signedIn("kanwil@malut.example.go.id", name: "Kanwil Malut", role: .coordinator, region: "82")
-            let region = try await viewer.get("/regions/82")
+            let coordinator = try await portal.signedIn("kanwil@malut.example.go.id", name: "Kanwil Malut", role: .coordinator, region: "82")
+            let region = try await coordinator.get("/regions/82")
             #expect(region.status == 200)
             let decreePath = try #require(region.html.firstMatch(of: /href="(\/decrees\/\d+)"/)?.1)
-            let decree = try await viewer.get(String(decreePath))
+            let decree = try await coordinator.get(String(decreePath))
             #expect(decree.status == 200, "\(decree)")
             #expect(decree.html.contains("188.45/82/2026"))
-            let page = try await viewer.get("/sessions/\(session.id)")
+            let page = try await coordinator.get("/sessions/\(session.id)")
             #expect(page.status == 200)
             #expect(page.html.contains("Sosialisasi &lt;Stranas&gt; BHAM"))
             #expect(page.html.contains("pukul 09.00 WIT"), "\(page)")
+            // A viewer reads status only: the decree in force is named, not linked to a page they may not open.
+            let viewer = try await portal.signedIn("viewer@gtn.example.go.id", name: "Pemantau", role: .viewer)
+            let status = try await viewer.get("/regions/82")
+            #expect(status.html.contains("188.45/82/2026"))
+            #expect(!status.html.contains("href=\"/decrees/"))
         }
     }
 

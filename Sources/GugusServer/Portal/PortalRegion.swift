@@ -35,7 +35,8 @@ extension Portal {
     }
 
     struct DecreeLine: PortalView {
-        var href: String
+        /// Nil for a visitor who may not open decrees (a viewer reads status only).
+        var href: String?
         var number: String
         var title: String
         var signedOn: String
@@ -98,7 +99,7 @@ extension Portal {
             state: status.status.rawValue, stateLabel: Self.stateLabel(status.status, language), symbol: Self.stateSymbol(status.status),
             decree: status.decree.map { decree in
                 DecreeLine(
-                    href: "/decrees/\(decree.id)", number: decree.number, title: "",
+                    href: registryForbidden ? nil : "/decrees/\(decree.id)", number: decree.number, title: "",
                     signedOn: LocalTime.longDate(decree.signedOn, language: language),
                     effective: Self.span(decree.effectiveFrom, decree.until, language), amendsHref: nil, revokesHref: nil)
             },
