@@ -50,6 +50,7 @@ g member add --taskforce 81 --name "Yohanes Maluku" --role sekretaris --position
     --institution "Biro Hukum Provinsi Maluku" --email yohanes@maluku.example.go.id
 g user add --email admin@gtn.example.go.id --name "Admin GTN" --role admin
 g user add --email kanwil@malut.example.go.id --name "Kanwil Maluku Utara" --role coordinator --region 82
+g user add --email biro@gorontalo.example.go.id --name "Biro Hukum Gorontalo" --role coordinator --region 75
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port

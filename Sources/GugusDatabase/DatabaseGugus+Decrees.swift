@@ -208,3 +208,24 @@ extension DatabaseGugus {
         }
     }
 }
+
+extension DatabaseGugus {
+    /// A decree's signed document, for anyone who may read the registry; nil when the decree
+    /// was registered without one.
+    public func decreeDocument(id: Int64) async throws -> DecreeDocument? {
+        try caller.requireRegistryRead()
+        return try await read { connection in
+            guard try await Self.decree(id, on: connection) != nil else {
+                throw GugusError.notFound(Localized(id: "tidak ada SK dengan id \(id)", en: "no decree with id \(id)"))
+            }
+            return try await connection.query("""
+                SELECT doc.file_name, doc.media_type, doc.content
+                FROM decree d JOIN document doc ON doc.sha256 = d.document_sha256
+                WHERE d.id = \(id)
+                """).single().map { row in
+                let (fileName, mediaType, content) = try row.decode((String?, String?, Data).self)
+                return DecreeDocument(fileName: fileName ?? "sk-\(id).pdf", mediaType: mediaType, content: content)
+            }
+        }
+    }
+}

@@ -9,11 +9,14 @@ same database as the server.
 
 Each check prints one line; the first failure stops the run with exit status 1.
 """
+import hashlib
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
@@ -25,6 +28,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 BASE, LOG, GUGUS, SHOTS = sys.argv[1:5]
 ADMIN = "admin@gtn.example.go.id"
 COORDINATOR = "kanwil@malut.example.go.id"
+GORONTALO = "biro@gorontalo.example.go.id"
 
 
 def check(condition, what):
@@ -175,6 +179,36 @@ def main():
         driver.switch_to.active_element.send_keys(Keys.ENTER)
         WebDriverWait(driver, 10).until(lambda d: d.current_url == reached)
         check(driver.current_url == reached and "<h1>" in driver.page_source, "Enter on a tile opens its region page")
+
+        # Gorontalo's coordinator registers its first decree with a PDF: the tile turns to
+        # established, and the PDF downloads with the same SHA-256.
+        driver.delete_all_cookies()
+        sign_in(driver, GORONTALO)
+        check(tile_state(driver, "75") == "not_formed", "Gorontalo's tile says not formed")
+        driver.get(BASE + "/regions/75")
+        driver.find_element(By.LINK_TEXT, "Daftarkan SK").click()
+        wait_for(driver, lambda d: d.current_url.endswith("/regions/75/decrees/new"), "the region page opens the decree form")
+        pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        with tempfile.NamedTemporaryFile(suffix=".pdf", prefix="SK-GTD-Gorontalo-", delete=False) as file:
+            file.write(pdf)
+        values = {"number": "188.45/75/2026", "title": "tentang Pembentukan GTD BHAM Provinsi Gorontalo",
+                  "signed_on": "2026-02-02", "signer": "Gubernur Gorontalo", "effective_until": "2028-12-31"}
+        for name, value in values.items():
+            driver.find_element(By.ID, name).send_keys(value)
+        driver.find_element(By.ID, "document").send_keys(file.name)
+        driver.find_element(By.CSS_SELECTOR, "form[enctype='multipart/form-data'] button[type=submit]").click()
+        wait_for(driver, lambda d: "SK terdaftar" in d.page_source, "the decree is registered")
+        os.unlink(file.name)
+        digest = hashlib.sha256(pdf).hexdigest()
+        check(digest in driver.page_source, "the decree page shows the PDF's SHA-256")
+        href = driver.find_element(By.LINK_TEXT, "Unduh berkas SK (PDF)").get_attribute("href")
+        request = urllib.request.Request(href, headers={"Cookie": f"gugus_session={driver.get_cookie('gugus_session')['value']}"})
+        with urllib.request.urlopen(request) as response:
+            check(hashlib.sha256(response.read()).hexdigest() == digest, "the PDF downloads with the same SHA-256")
+        driver.get(BASE + "/")
+        check(tile_state(driver, "75") == "established", "Gorontalo's tile now says established")
+        no_console_errors(driver, "the decree form and page")
+        screenshot(driver, "/regions/75/decrees/new", "decree-form")
 
         # Screenshots, for people to look at.
         driver.delete_all_cookies()

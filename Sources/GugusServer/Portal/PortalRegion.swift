@@ -32,6 +32,8 @@ extension Portal {
         var upcoming: [SessionLine]
         var past: [SessionLine]
         var calendarHref: String?
+        /// For those who may change this region's task force: an admin, or its coordinator.
+        var registerDecreeHref: String?
     }
 
     struct DecreeLine: PortalView {
@@ -110,7 +112,9 @@ extension Portal {
             history: history, registryForbidden: registryForbidden,
             membersAt: at?.description ?? "", membersAtText: LocalTime.longDate(status.asOf, language: language), members: members,
             upcoming: upcoming, past: past,
-            calendarHref: status.taskForceId == nil ? nil : "\(settings.publicURL)/regions/\(code)/calendar.ics")
+            calendarHref: status.taskForceId == nil ? nil : "\(settings.publicURL)/regions/\(code)/calendar.ics",
+            registerDecreeHref: visitor.caller.map { $0.role == .admin || ($0.role == .coordinator && $0.regionCode == code) } == true
+                ? "/regions/\(code)/decrees/new" : nil)
         return page("region", model, visitor: visitor)
     }
 
@@ -220,6 +224,7 @@ extension Portal {
         var inaugurated: String?
         var revokedOn: String?
         var sha256: String?
+        var documentHref: String?
     }
 
     func decreePage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
@@ -240,10 +245,13 @@ extension Portal {
         if let title = decree.signerTitle { signer += ", \(title)" }
         if decree.signerActing { signer += language == .id ? " (Pj.)" : " (acting)" }
         let model = DecreePage(
-            frame: frame(visitor, request: request, title: decree.number, crumbs: crumbs), line: Self.decreeLine(decree, language),
+            frame: frame(visitor, request: request, title: decree.number, crumbs: crumbs,
+                         notice: request.uri.queryParameters.get("registered") == "1" ? PortalText.word("decreeRegistered", language) : nil),
+            line: Self.decreeLine(decree, language),
             regionHref: taskForce.regionCode.map { "/regions/\($0)" }, regionName: region, kind: language == .id ? kind.0 : kind.1,
             place: decree.place, signer: signer, inaugurated: Self.date(decree.inauguratedOn, language),
-            revokedOn: Self.date(decree.revokedOn, language), sha256: decree.documentSha256)
+            revokedOn: Self.date(decree.revokedOn, language), sha256: decree.documentSha256,
+            documentHref: decree.documentSha256 == nil ? nil : "/decrees/\(decree.id)/document")
         return page("decree", model, visitor: visitor)
     }
 }

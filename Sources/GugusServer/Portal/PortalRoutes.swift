@@ -19,6 +19,13 @@ extension Portal {
         }
         router.get("/sessions/:id") { request, context in await serve(request, context) { visitor in try await sessionPage(request, context, visitor) } }
         router.get("/decrees/:id") { request, context in await serve(request, context) { visitor in try await decreePage(request, context, visitor) } }
+        router.get("/decrees/:id/document") { request, context in await serve(request, context) { visitor in try await decreeDocument(context, visitor) } }
+        router.get("/regions/:code/decrees/new") { request, context in
+            await serve(request, context) { visitor in try await newDecreePage(request, context, visitor) }
+        }
+        router.post("/regions/:code/decrees") { request, context in
+            await serve(request, context) { visitor in try await addDecree(request, context, visitor) }
+        }
         router.get("/sign-in") { request, context in await serve(request, context) { visitor in signInPage(request, visitor) } }
         router.post("/sign-in") { request, context in await serve(request, context) { visitor in try await requestLink(request, context, visitor) } }
         router.get("/sign-in/:token") { request, context in

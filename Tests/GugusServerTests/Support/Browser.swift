@@ -106,6 +106,21 @@ final class Browser: Sendable {
         return try await send(path, method: .post, body: body, contentType: "application/x-www-form-urlencoded")
     }
 
+    /// A form post as `multipart/form-data`, as a browser sends a form with a file input.
+    func postMultipart(_ path: String, _ fields: [String: String], files: [String: (name: String, type: String, content: String)] = [:]) async throws -> Page {
+        let boundary = "----gugus-test-boundary-7MA4YWxkTrZu0gW"
+        var body = ""
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        for (name, file) in files.sorted(by: { $0.key < $1.key }) {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(file.name)\"\r\n"
+            body += "Content-Type: \(file.type)\r\n\r\n\(file.content)\r\n"
+        }
+        body += "--\(boundary)--\r\n"
+        return try await send(path, method: .post, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
     func send(_ path: String, method: HTTPRequest.Method, body: String?, contentType: String? = nil) async throws -> Page {
         var headers: HTTPFields = [.accept: "text/html,application/xhtml+xml"]
         let cookie = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
