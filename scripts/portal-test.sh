@@ -48,13 +48,15 @@ g decree add --taskforce 81 --number "100/MAL/2026" --title "tentang Pembentukan
     --signed-on 2026-02-01 --effective-until 2026-12-31 --signer "Gubernur Maluku"
 g member add --taskforce 81 --name "Yohanes Maluku" --role sekretaris --position "Kepala Biro Hukum" \
     --institution "Biro Hukum Provinsi Maluku" --email yohanes@maluku.example.go.id
+g reminder rule add --offset 1d --taskforce 82 --audience members --channel log
 g user add --email admin@gtn.example.go.id --name "Admin GTN" --role admin
 g user add --email kanwil@malut.example.go.id --name "Kanwil Maluku Utara" --role coordinator --region 82
 g user add --email biro@gorontalo.example.go.id --name "Biro Hukum Gorontalo" --role coordinator --region 75
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
-GUGUS_PUBLIC_URL=$base "$gugus" serve --port "$port" --no-scheduler >"$home/server.log" 2>&1 &
+# A server far from Indonesia: every time on the pages must still be the province's own.
+TZ=America/New_York GUGUS_PUBLIC_URL=$base "$gugus" serve --port "$port" --no-scheduler >"$home/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 150); do
     curl -fsS "$base/readyz" >/dev/null 2>&1 && break

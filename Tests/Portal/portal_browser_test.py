@@ -210,6 +210,46 @@ def main():
         no_console_errors(driver, "the decree form and page")
         screenshot(driver, "/regions/75/decrees/new", "decree-form")
 
+        # Maluku Utara's coordinator schedules a session at 09.00: the page, the reminder list
+        # and the ICS say 09.00 WIT (the server runs in New York time). Rescheduled, the
+        # reminder moves; cancelled, it is skipped.
+        driver.delete_all_cookies()
+        sign_in(driver, COORDINATOR)
+        driver.get(BASE + "/regions/82")
+        driver.find_element(By.LINK_TEXT, "Jadwalkan kegiatan").click()
+        wait_for(driver, lambda d: d.current_url.endswith("/regions/82/sessions/new"), "the region page opens the session form")
+        check("Zona waktu provinsi ini: WIT." in driver.page_source, "the zone is named beside the time")
+        day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 40 * 86400))
+        for name, value in {"title": "Bimtek Bisnis dan HAM", "date": day, "time": "09.00", "venue": "Aula Kantor Gubernur, Sofifi"}.items():
+            driver.find_element(By.ID, name).send_keys(value)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/regions/82/sessions'] button[type=submit]").click()
+        wait_for(driver, lambda d: "Kegiatan dijadwalkan." in d.page_source, "the session is scheduled")
+        summary = driver.find_element(By.CSS_SELECTOR, "dl.summary").text
+        check("pukul 09.00 WIT – 12.00 WIT" in summary, f"the session page says 09.00 WIT ({summary!r})")
+        reminders = driver.find_element(By.ID, "reminders").find_element(By.XPATH, "following-sibling::div").text
+        check("09.00 WIT" in reminders and "menunggu" in reminders, f"the reminder list says 09.00 WIT ({reminders!r})")
+        session_url = driver.current_url.split("?")[0]
+        request = urllib.request.Request(session_url + "/calendar.ics",
+                                         headers={"Cookie": f"gugus_session={driver.get_cookie('gugus_session')['value']}"})
+        with urllib.request.urlopen(request) as response:
+            ics = response.read().decode()
+        check(f"DTSTART;TZID=Asia/Jayapura:{day.replace('-', '')}T090000" in ics, "the ICS says 09.00 in Asia/Jayapura (WIT)")
+        field = driver.find_element(By.CSS_SELECTOR, "form[action$='/reschedule'] #time")
+        field.clear()
+        field.send_keys("10.30")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/reschedule'] button[type=submit]").click()
+        # Both members of 82 were to be reminded a day before.
+        wait_for(driver, lambda d: "2 pengingat yang menunggu ikut dipindahkan" in d.page_source, "rescheduled: both reminders moved")
+        reminders = driver.find_element(By.ID, "reminders").find_element(By.XPATH, "following-sibling::div").text
+        check(reminders.count("10.30 WIT") == 2 and "09.00 WIT" not in reminders, f"the reminders are now due at 10.30 WIT ({reminders!r})")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/cancel'] #reason").send_keys("Rapat gubernur")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/cancel'] button[type=submit]").click()
+        wait_for(driver, lambda d: "2 pengingat yang menunggu tidak akan dikirim" in d.page_source, "cancelled: the reminders are skipped")
+        check("tidak dikirim" in driver.find_element(By.ID, "reminders").find_element(By.XPATH, "following-sibling::div").text,
+              "the reminder list says they will not be sent")
+        no_console_errors(driver, "the session forms")
+        screenshot(driver, "/regions/82/sessions/new", "session-form")
+
         # Screenshots, for people to look at.
         driver.delete_all_cookies()
         screenshot(driver, "/sign-in", "sign-in")

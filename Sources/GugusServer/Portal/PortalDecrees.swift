@@ -13,16 +13,6 @@ extension Portal {
     /// The largest PDF a decree may carry. A scanned decree of a few pages is 1–5 MB.
     static let documentLimit = 10 * 1_048_576
 
-    struct DecreeFormPage: PortalView {
-        var frame: Frame
-        var action: String
-        var regionName: String
-        var fields: [FormField]
-        var errors: [FieldError]
-        var hasErrors: Bool
-        var limitText: String
-    }
-
     /// The form's fields, in order, with what was typed (`sent`) kept.
     func decreeFields(_ sent: SentForm?, decrees: [Decree], language: Language) -> [FormField] {
         let t = { (key: String) in PortalText.word(key, language) }
@@ -57,10 +47,7 @@ extension Portal {
         return fields
     }
 
-    func decreeForm(
-        _ request: Request, _ visitor: Visitor, code: String, sent: SentForm? = nil, error: GugusError? = nil,
-        status: HTTPResponse.Status = .ok
-    ) async throws -> Response {
+    func decreeForm(_ request: Request, _ visitor: Visitor, code: String, sent: SentForm? = nil, error: GugusError? = nil) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let language = visitor.language
         let (region, taskForce) = try await regionForDecree(gugus, code: code)
@@ -68,14 +55,11 @@ extension Portal {
         if let taskForce {
             decrees = try await gugus.all { page in try await gugus.decrees(taskForce: .id(taskForce.id), page: page) }
         }
-        var fields = decreeFields(sent, decrees: decrees, language: language)
-        let errors = error.map { Self.place($0, on: &fields, fallback: "number", language: language) } ?? []
-        let heading = PortalText.word("registerDecree", language)
-        let model = DecreeFormPage(
-            frame: frame(visitor, request: request, title: heading, crumbs: [Crumb(label: region, href: "/regions/\(code)"), Crumb(label: heading)]),
-            action: "/regions/\(code)/decrees", regionName: region, fields: fields, errors: errors, hasErrors: !errors.isEmpty,
-            limitText: "\(Self.documentLimit / 1_048_576) MB")
-        return page("decree-new", model, visitor: visitor, status: status)
+        return regionFormPage(
+            request, visitor, code: code, regionName: region, heading: PortalText.word("registerDecree", language),
+            lead: PortalText.word("registerDecreeLead", language), action: "/regions/\(code)/decrees", multipart: true,
+            fields: decreeFields(sent, decrees: decrees, language: language), error: error, fallback: "number",
+            footnote: "\(PortalText.word("documentLimit", language)) \(Self.documentLimit / 1_048_576) MB.")
     }
 
     func newDecreePage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
@@ -96,7 +80,7 @@ extension Portal {
             let decree = try await gugus.addDecree(input)
             return Self.redirect("/decrees/\(decree.id)?registered=1")
         } catch let error as GugusError where error.kind == .invalid || error.kind == .conflict || error.kind == .notFound {
-            return try await decreeForm(request, visitor, code: code, sent: sent, error: error, status: .unprocessableContent)
+            return try await decreeForm(request, visitor, code: code, sent: sent, error: error)
         }
     }
 

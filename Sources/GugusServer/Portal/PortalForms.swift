@@ -16,6 +16,8 @@ extension Portal {
         var hint: String?
         var error: String?
         var isText = false
+        /// A few characters wide: a time, a number.
+        var isShort = false
         var isDate = false
         var isFile = false
         var accept: String?
@@ -32,6 +34,35 @@ extension Portal {
         static func date(_ name: String, _ label: String, hint: String? = nil, optional: Bool = false) -> FormField {
             FormField(name: name, label: label, hint: hint, isDate: true, optional: optional)
         }
+    }
+
+    /// A page that is one form (portal/form.mustache): a region's decree, a session.
+    struct FormPage: PortalView {
+        var frame: Frame
+        var caption: String
+        var heading: String
+        var lead: String
+        var action: String
+        var multipart: Bool
+        var fields: [FormField]
+        var errors: [FieldError]
+        var hasErrors: Bool
+        var footnote: String?
+    }
+
+    /// A region's form page, with an error's messages beside its fields (unknown fields' on
+    /// `fallback`) and in the summary; 422 when it was refused.
+    func regionFormPage(
+        _ request: Request, _ visitor: Visitor, code: String, regionName: String, heading: String, lead: String, action: String,
+        multipart: Bool = false, fields: [FormField], error: GugusError?, fallback: String, footnote: String? = nil
+    ) -> Response {
+        var fields = fields
+        let errors = error.map { Self.place($0, on: &fields, fallback: fallback, language: visitor.language) } ?? []
+        let model = FormPage(
+            frame: frame(visitor, request: request, title: heading, crumbs: [Crumb(label: regionName, href: "/regions/\(code)"), Crumb(label: heading)]),
+            caption: regionName, heading: heading, lead: lead, action: action, multipart: multipart, fields: fields, errors: errors,
+            hasErrors: !errors.isEmpty, footnote: footnote)
+        return page("form", model, visitor: visitor, status: error == nil ? .ok : .unprocessableContent)
     }
 
     /// What a form sent: its text fields, and its files by field name.

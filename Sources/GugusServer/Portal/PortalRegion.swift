@@ -34,6 +34,7 @@ extension Portal {
         var calendarHref: String?
         /// For those who may change this region's task force: an admin, or its coordinator.
         var registerDecreeHref: String?
+        var scheduleSessionHref: String?
     }
 
     struct DecreeLine: PortalView {
@@ -94,6 +95,7 @@ extension Portal {
             upcoming = sessions.filter { $0.startsAt >= now && $0.status == .scheduled }.map { Self.line($0, region: nil, language: language) }
             past = sessions.filter { $0.startsAt < now || $0.status != .scheduled }.reversed().map { Self.line($0, region: nil, language: language) }
         }
+        let mayChange = visitor.caller.map { $0.role == .admin || ($0.role == .coordinator && $0.regionCode == code) } == true
         let vacant = status.vacantCoreRoles.map { Self.roleName($0, language) }.joined(separator: ", ")
         let model = RegionPage(
             frame: frame(visitor, request: request, title: status.regionName, crumbs: [Crumb(label: status.regionName)]),
@@ -113,8 +115,8 @@ extension Portal {
             membersAt: at?.description ?? "", membersAtText: LocalTime.longDate(status.asOf, language: language), members: members,
             upcoming: upcoming, past: past,
             calendarHref: status.taskForceId == nil ? nil : "\(settings.publicURL)/regions/\(code)/calendar.ics",
-            registerDecreeHref: visitor.caller.map { $0.role == .admin || ($0.role == .coordinator && $0.regionCode == code) } == true
-                ? "/regions/\(code)/decrees/new" : nil)
+            registerDecreeHref: mayChange ? "/regions/\(code)/decrees/new" : nil,
+            scheduleSessionHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/sessions/new" : nil)
         return page("region", model, visitor: visitor)
     }
 
@@ -144,6 +146,13 @@ extension Portal {
         return HTTPCoding.text(try await reader.calendar(taskForce: .id(id)), contentType: "text/calendar; charset=utf-8", filename: "gugus-\(code).ics")
     }
 
+    /// One session as an iCalendar file, for the signed-in visitor (the API's needs a token).
+    func sessionCalendar(_ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
+        let gugus = try gugus(for: visitor)
+        let id = try context.id()
+        return HTTPCoding.text(try await gugus.calendar(sessionID: id), contentType: "text/calendar; charset=utf-8", filename: "gugus-sesi-\(id).ics")
+    }
+
     // MARK: A session
 
     struct SessionPage: PortalView {
@@ -167,6 +176,21 @@ extension Portal {
         var participantCount: Int
         var attended: Int
         var calendarHref: String
+        var reminders: [ReminderLine]
+        var showReminders: Bool
+        /// For the province's coordinator and admins, while the session is scheduled.
+        var change: SessionChangeForms?
+    }
+
+    struct SessionChangeForms: PortalView {
+        var rescheduleAction: String
+        var rescheduleFields: [FormField]
+        var cancelAction: String
+        var cancelFields: [FormField]
+        var completeAction: String
+        var completeFields: [FormField]
+        var errors: [FieldError]
+        var hasErrors: Bool
     }
 
     struct ParticipantLine: PortalView {
@@ -177,13 +201,26 @@ extension Portal {
         var attended: Bool
     }
 
-    func sessionPage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
+    func sessionPage(
+        _ request: Request, _ context: GugusRequestContext, _ visitor: Visitor, sent: SentForm? = nil, action: String? = nil,
+        error: GugusError? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let language = visitor.language
         let detail = try await gugus.session(id: try context.id())
         let session = detail.session
         let taskForce = try await gugus.taskForce(.id(session.taskForceId))
         let zone = session.zone
+        var change: SessionChangeForms?
+        var reminders: [ReminderLine] = []
+        let mayChange = (try? gugus.caller.requireWrite(to: taskForce)) != nil
+        if mayChange {
+            let all = try await gugus.all { page in try await gugus.reminders(ReminderQuery(sessionId: session.id, page: page)) }
+            reminders = Self.reminderLines(all, zone: zone, language: language)
+            if session.status == .scheduled {
+                change = sessionChangeForms(session, sent: sent, action: action, error: error, language: language)
+            }
+        }
         let crumbs = [
             taskForce.regionCode.map { Crumb(label: taskForce.regionName ?? taskForce.name, href: "/regions/\($0)") },
             Crumb(label: session.title),
@@ -193,12 +230,13 @@ extension Portal {
             .cancelled: ("dibatalkan", "cancelled"),
         ]
         let model = SessionPage(
-            frame: frame(visitor, request: request, title: session.title, crumbs: crumbs), title: session.title,
+            frame: frame(visitor, request: request, title: session.title, crumbs: crumbs, notice: Self.sessionNotice(request, language)),
+            title: session.title,
             regionHref: taskForce.regionCode.map { "/regions/\($0)" }, regionName: taskForce.regionName ?? taskForce.name,
             statusLabel: PortalText.word("session_\(session.status.rawValue)", language), status: session.status.rawValue,
             when: LocalTime.long(session.startsAt, in: zone, language: language),
             until: LocalTime.timeOfDay(session.endsAt, in: zone, language: language),
-            format: session.format.rawValue, mode: session.mode.rawValue, venue: session.venue, url: session.onlineUrl,
+            format: PortalText.word("format_\(session.format.rawValue)", language), mode: PortalText.word("mode_\(session.mode.rawValue)", language), venue: session.venue, url: session.onlineUrl,
             capacity: session.capacity.map { String($0) }, cancelReason: session.cancelReason, notes: session.notes, outcome: session.outcome,
             participants: detail.participants.map { participant in
                 let words = registrations[participant.registration] ?? (participant.registration.rawValue, participant.registration.rawValue)
@@ -207,8 +245,8 @@ extension Portal {
                     registration: language == .id ? words.0 : words.1, attended: participant.attended)
             },
             participantCount: session.participants, attended: session.attended,
-            calendarHref: "/v1/sessions/\(session.id)/calendar.ics")
-        return page("session", model, visitor: visitor)
+            calendarHref: "/sessions/\(session.id)/calendar.ics", reminders: reminders, showReminders: mayChange, change: change)
+        return page("session", model, visitor: visitor, status: status)
     }
 
     // MARK: A decree

@@ -18,6 +18,20 @@ extension Portal {
             await serve(request, context) { visitor in try await regionCalendar(context, visitor) }
         }
         router.get("/sessions/:id") { request, context in await serve(request, context) { visitor in try await sessionPage(request, context, visitor) } }
+        router.get("/sessions/:id/calendar.ics") { request, context in
+            await serve(request, context) { visitor in try await sessionCalendar(context, visitor) }
+        }
+        router.get("/regions/:code/sessions/new") { request, context in
+            await serve(request, context) { visitor in try await newSessionPage(request, context, visitor) }
+        }
+        router.post("/regions/:code/sessions") { request, context in
+            await serve(request, context) { visitor in try await scheduleSession(request, context, visitor) }
+        }
+        for action in ["reschedule", "cancel", "complete"] {
+            router.post("/sessions/:id/\(action)") { request, context in
+                await serve(request, context) { visitor in try await changeSession(request, context, visitor, action: action) }
+            }
+        }
         router.get("/decrees/:id") { request, context in await serve(request, context) { visitor in try await decreePage(request, context, visitor) } }
         router.get("/decrees/:id/document") { request, context in await serve(request, context) { visitor in try await decreeDocument(context, visitor) } }
         router.get("/regions/:code/decrees/new") { request, context in
