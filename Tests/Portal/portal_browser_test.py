@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -23,6 +24,7 @@ from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, LOG, GUGUS, SHOTS = sys.argv[1:5]
@@ -249,6 +251,59 @@ def main():
               "the reminder list says they will not be sent")
         no_console_errors(driver, "the session forms")
         screenshot(driver, "/regions/82/sessions/new", "session-form")
+
+        # Check in 3 participants from two browser windows at once: all 3 are recorded.
+        driver.get(BASE + "/regions/82")
+        driver.find_element(By.LINK_TEXT, "Sosialisasi Stranas BHAM").click()
+        wait_for(driver, lambda d: "/sessions/" in d.current_url, "the seeded session's page")
+        session_url = driver.current_url.split("?")[0].split("#")[0]
+        driver.find_element(By.XPATH, "//button[normalize-space()='Undang semua anggota']").click()
+        wait_for(driver, lambda d: "2 peserta diundang." in d.page_source, "both members invited")
+        for name, value in {"guest_name": "Rina Tamu", "guest_email": "rina@apindo.example.id", "guest_organisation": "APINDO"}.items():
+            driver.find_element(By.ID, name).send_keys(value)
+        driver.find_element(By.XPATH, "//button[normalize-space()='Undang tamu']").click()
+        wait_for(driver, lambda d: "1 peserta diundang." in d.page_source, "a guest invited")
+        second = browser()
+        try:
+            sign_in(second, ADMIN)
+            windows = [driver, second]
+            for window in windows:
+                window.set_window_size(360, 800)
+                window.get(session_url + "/check-in")
+            buttons = [button.text.split("\n")[0] for button in driver.find_elements(By.CSS_SELECTOR, "button.check-in__button")]
+            check(len(buttons) == 3, f"three people to check in ({buttons})")
+            taps = [(driver, buttons[0]), (second, buttons[1])]
+
+            def tap(window, name):
+                window.find_element(By.XPATH, f"//button[contains(@class, 'check-in__button')][.//span[normalize-space()='{name}']]").click()
+                WebDriverWait(window, 10).until(lambda d: "Tercatat hadir" in d.page_source)
+
+            threads = [threading.Thread(target=tap, args=pair) for pair in taps]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            # The first window taps the third person on the page it has, without reloading first.
+            tap(driver, buttons[2])
+            for window in windows:
+                window.refresh()
+                check("Hadir: 3 / 3" in window.page_source, "both windows show all 3 present")
+            screenshot(second, session_url.replace(BASE, "") + "/check-in", "check-in")
+        finally:
+            second.quit()
+        shown = gugus("session", "show", session_url.rsplit("/", 1)[-1], "--json")
+        check(shown.count('"attended" : true') + shown.count('"attended": true') == 3, "the database has all 3 as attended")
+        driver.get(session_url + "/attendance-list")
+        check("Rina Tamu" in driver.page_source and "Tanda tangan" in driver.page_source, "the daftar hadir lists them for signing")
+        options = PrintOptions()
+        options.page_width, options.page_height = 21.0, 29.7  # A4, in centimetres
+        pdf = __import__("base64").b64decode(driver.print_page(options))
+        with open(os.path.join(SHOTS, "attendance-list-a4.pdf"), "wb") as file:
+            file.write(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        check(pdf.startswith(b"%PDF") and pages == 1, f"the daftar hadir prints on one A4 page ({pages} pages, attendance-list-a4.pdf)")
+        screenshot(driver, session_url.replace(BASE, "") + "/attendance-list", "attendance-list")
+        no_console_errors(driver, "check-in and the attendance list")
 
         # Screenshots, for people to look at.
         driver.delete_all_cookies()

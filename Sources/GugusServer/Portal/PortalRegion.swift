@@ -180,6 +180,9 @@ extension Portal {
         var showReminders: Bool
         /// For the province's coordinator and admins, while the session is scheduled.
         var change: SessionChangeForms?
+        var invite: InviteForms?
+        var checkInHref: String?
+        var attendanceListHref: String?
     }
 
     struct SessionChangeForms: PortalView {
@@ -212,13 +215,17 @@ extension Portal {
         let taskForce = try await gugus.taskForce(.id(session.taskForceId))
         let zone = session.zone
         var change: SessionChangeForms?
+        var invite: InviteForms?
         var reminders: [ReminderLine] = []
         let mayChange = (try? gugus.caller.requireWrite(to: taskForce)) != nil
         if mayChange {
             let all = try await gugus.all { page in try await gugus.reminders(ReminderQuery(sessionId: session.id, page: page)) }
             reminders = Self.reminderLines(all, zone: zone, language: language)
             if session.status == .scheduled {
-                change = sessionChangeForms(session, sent: sent, action: action, error: error, language: language)
+                change = sessionChangeForms(session, sent: action == "invite" ? nil : sent, action: action,
+                                            error: action == "invite" ? nil : error, language: language)
+                invite = try await inviteForms(detail, taskForce: taskForce, gugus: gugus, sent: action == "invite" ? sent : nil,
+                                               error: action == "invite" ? error : nil, language: language)
             }
         }
         let crumbs = [
@@ -245,7 +252,9 @@ extension Portal {
                     registration: language == .id ? words.0 : words.1, attended: participant.attended)
             },
             participantCount: session.participants, attended: session.attended,
-            calendarHref: "/sessions/\(session.id)/calendar.ics", reminders: reminders, showReminders: mayChange, change: change)
+            calendarHref: "/sessions/\(session.id)/calendar.ics", reminders: reminders, showReminders: mayChange, change: change, invite: invite,
+            checkInHref: mayChange && session.status != .cancelled ? "/sessions/\(session.id)/check-in" : nil,
+            attendanceListHref: mayChange && session.status != .cancelled ? "/sessions/\(session.id)/attendance-list" : nil)
         return page("session", model, visitor: visitor, status: status)
     }
 

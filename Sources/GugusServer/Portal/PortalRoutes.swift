@@ -27,6 +27,16 @@ extension Portal {
         router.post("/regions/:code/sessions") { request, context in
             await serve(request, context) { visitor in try await scheduleSession(request, context, visitor) }
         }
+        router.post("/sessions/:id/invite") { request, context in await serve(request, context) { visitor in try await invite(request, context, visitor) } }
+        router.get("/sessions/:id/check-in") { request, context in
+            await serve(request, context) { visitor in try await checkInPage(request, context, visitor) }
+        }
+        router.post("/sessions/:id/check-in/:participant") { request, context in
+            await serve(request, context) { visitor in try await checkIn(request, context, visitor) }
+        }
+        router.get("/sessions/:id/attendance-list") { request, context in
+            await serve(request, context) { visitor in try await attendanceList(request, context, visitor) }
+        }
         for action in ["reschedule", "cancel", "complete"] {
             router.post("/sessions/:id/\(action)") { request, context in
                 await serve(request, context) { visitor in try await changeSession(request, context, visitor, action: action) }

@@ -175,6 +175,9 @@ extension Portal {
             return language == .id ? "Sesi dibatalkan; \(count) pengingat yang menunggu tidak akan dikirim."
                 : "Session cancelled; \(count) waiting reminder\(count == 1 ? "" : "s") will not be sent."
         case "completed": return PortalText.word("sessionCompleted", language)
+        case "invited":
+            let invited = Int(request.uri.queryParameters.get("count") ?? "") ?? 0
+            return language == .id ? "\(invited) peserta diundang." : "\(invited) participant\(invited == 1 ? "" : "s") invited."
         default: return nil
         }
     }
