@@ -74,6 +74,18 @@ extension Portal {
 
     // MARK: Checking in
 
+    /// A session its visitor may change, its task force, and the people expected (invited or
+    /// registered), by name: for the check-in list and the daftar hadir.
+    func expectedPeople(_ context: GugusRequestContext, _ visitor: Visitor) async throws -> (OutreachSession, TaskForce, [Participant]) {
+        let gugus = try gugus(for: visitor)
+        let detail = try await gugus.session(id: try context.id())
+        let taskForce = try await gugus.taskForce(.id(detail.session.taskForceId))
+        try gugus.caller.requireWrite(to: taskForce)
+        let people = detail.participants.filter { $0.registration != .cancelled && $0.registration != .declined }
+            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        return (detail.session, taskForce, people)
+    }
+
     struct CheckInPage: PortalView {
         var frame: Frame
         var title: String
@@ -96,14 +108,8 @@ extension Portal {
     }
 
     func checkInPage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
-        let gugus = try gugus(for: visitor)
         let language = visitor.language
-        let detail = try await gugus.session(id: try context.id())
-        let session = detail.session
-        let taskForce = try await gugus.taskForce(.id(session.taskForceId))
-        try gugus.caller.requireWrite(to: taskForce)
-        let people = detail.participants.filter { $0.registration != .cancelled && $0.registration != .declined }
-            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        let (session, taskForce, people) = try await expectedPeople(context, visitor)
         let heading = PortalText.word("checkIn", language)
         var notice: String?
         if let checked = request.uri.queryParameters.get("checked").flatMap({ Int64($0) }), let person = people.first(where: { $0.id == checked }) {
@@ -160,14 +166,8 @@ extension Portal {
     }
 
     func attendanceList(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
-        let gugus = try gugus(for: visitor)
         let language = visitor.language
-        let detail = try await gugus.session(id: try context.id())
-        let session = detail.session
-        let taskForce = try await gugus.taskForce(.id(session.taskForceId))
-        try gugus.caller.requireWrite(to: taskForce)
-        let people = detail.participants.filter { $0.registration != .cancelled && $0.registration != .declined }
-            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        let (session, taskForce, people) = try await expectedPeople(context, visitor)
         let rows = people.enumerated().map { AttendanceRow(number: $0.offset + 1, name: $0.element.name, organisation: $0.element.organisation ?? "") }
         let heading = PortalText.word("attendanceList", language)
         let model = AttendanceListPage(
