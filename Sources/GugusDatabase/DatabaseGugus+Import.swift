@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GugusModel
 import Postgres
@@ -6,29 +7,65 @@ import Postgres
 /// statements, so ten thousand rows cost about what ten do in round trips.
 extension DatabaseGugus {
     public func importMembers(taskForce reference: TaskForceRef, csv: Data, options: ImportOptions) async throws -> ImportReport {
+        try await importMembers(taskForce: reference, csv: csv, options: options, preview: nil).report
+    }
+
+    /// What importing `csv` would do, row by row, with nothing written: for the portal's
+    /// preview, which a person confirms before anything is written.
+    public func previewImport(taskForce reference: TaskForceRef, csv: Data, options: ImportOptions) async throws -> ImportPreview {
+        var options = options
+        options.dryRun = true
+        return try await importMembers(taskForce: reference, csv: csv, options: options, preview: .collect)
+    }
+
+    /// Imports `csv` only if it does, row by row, what `preview` (an `ImportPreview`'s
+    /// fingerprint) showed. Otherwise nothing is written and the new preview comes back,
+    /// with `changed` set: the roster or the file changed in between.
+    public func confirmImport(taskForce reference: TaskForceRef, csv: Data, options: ImportOptions, preview fingerprint: String) async throws -> ImportPreview {
+        var options = options
+        options.dryRun = false
+        return try await importMembers(taskForce: reference, csv: csv, options: options, preview: .confirm(fingerprint))
+    }
+
+    private enum PreviewMode {
+        case collect
+        case confirm(String)
+    }
+
+    private func importMembers(taskForce reference: TaskForceRef, csv: Data, options: ImportOptions, preview: PreviewMode?) async throws -> ImportPreview {
         let parsed = try MemberCSV.parse(csv)
         do {
             return try await write("member.import") { connection in
                 let taskForce = try await Self.taskForce(reference, on: connection)
                 try caller.requireWrite(to: taskForce)
-                var report = try await importRows(parsed, into: taskForce, options: options, on: connection)
-                if report.dryRun || (!report.problems.isEmpty && !options.skipInvalid) {
-                    report.rolledBack = true
-                    // Throwing rolls the transaction back; the report travels with the error.
-                    throw ImportRollback(report: report)
+                var result = try await importRows(parsed, into: taskForce, options: options, collect: preview != nil, on: connection)
+                if preview != nil {
+                    result.fingerprint = ImportPreview.fingerprint(csv: csv, lines: result.lines, problems: result.report.problems)
                 }
-                return report
+                if case .confirm(let expected) = preview, expected != result.fingerprint {
+                    result.changed = true
+                    result.report.rolledBack = true
+                    throw ImportRollback(preview: result)
+                }
+                if result.report.dryRun || (!result.report.problems.isEmpty && !options.skipInvalid) {
+                    result.report.rolledBack = true
+                    // Throwing rolls the transaction back; the report travels with the error.
+                    throw ImportRollback(preview: result)
+                }
+                return result
             }
         } catch let rollback as ImportRollback {
-            return rollback.report
+            return rollback.preview
         }
     }
 
     private struct ImportRollback: Error {
-        var report: ImportReport
+        var preview: ImportPreview
     }
 
-    private func importRows(_ parsed: MemberCSVResult, into taskForce: TaskForce, options: ImportOptions, on connection: PostgresConnection) async throws -> ImportReport {
+    private func importRows(
+        _ parsed: MemberCSVResult, into taskForce: TaskForce, options: ImportOptions, collect: Bool, on connection: PostgresConnection
+    ) async throws -> ImportPreview {
         var problems = parsed.problems
         let (defaultDecree, defaultFrom) = try await appointment(decreeID: options.decreeId, from: nil, taskForce: taskForce, on: connection)
 
@@ -95,6 +132,24 @@ extension DatabaseGugus {
             try await connection.execute("DELETE FROM import_row WHERE line = ANY(\(Array(rejected)))")
         }
 
+        // What each row will do, read before anything is written (for a preview only).
+        var lines: [ImportPreview.Line] = []
+        if collect {
+            let rows = try await connection.query("""
+                SELECT r.line, btrim(r.name), r.role, btrim(r.position), btrim(r.institution),
+                       CASE WHEN r.membership_id IS NULL THEN 'add'
+                            WHEN EXISTS (SELECT 1 FROM membership m WHERE m.id = r.membership_id
+                                           AND (m.role, m.position, m.working_group, m.institution_id)
+                                               IS DISTINCT FROM (r.role, btrim(r.position), r.working_group, r.institution_id)) THEN 'change'
+                            ELSE 'keep' END
+                FROM import_row r ORDER BY r.line
+                """).decode((Int, String, String, String, String, String).self)
+            lines = rows.map { line, name, role, position, institution, outcome in
+                ImportPreview.Line(line: line, name: name, role: role, position: position, institution: institution,
+                                   outcome: ImportPreview.Outcome(rawValue: outcome) ?? .keep)
+            }
+        }
+
         // New institutions and people, then the memberships.
         try await connection.execute("""
             INSERT INTO institution (name, kind, region_code)
@@ -136,10 +191,11 @@ extension DatabaseGugus {
             FROM import_row WHERE membership_id IS NULL
             """)
         let total = try await connection.query("SELECT count(*) FROM import_row").single()!.decode(Int.self)
-        return ImportReport(
+        let report = ImportReport(
             taskForceId: taskForce.id, rows: parsed.rows.count + parsed.rejectedLines.count,
             created: created, updated: updated, unchanged: total - created - updated, skipped: rejected.count,
             dryRun: options.dryRun, rolledBack: false, problems: problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+        return ImportPreview(report: report, lines: lines)
     }
 
     /// Rows that would break a rule with the rest of the file or with the task force as it is:
@@ -217,5 +273,38 @@ private struct ImportPayload: Codable, Sendable {
         case workingGroup = "working_group"
         case validFrom = "valid_from"
         case validUntil = "valid_until"
+    }
+}
+
+/// A roster import row by row, before it is written (the portal's preview), and the
+/// fingerprint that its confirmation must match.
+public struct ImportPreview: Sendable {
+    public enum Outcome: String, Sendable {
+        case add, change, keep
+    }
+
+    public struct Line: Sendable, Hashable {
+        public var line: Int
+        public var name: String
+        public var role: String
+        public var position: String
+        public var institution: String
+        public var outcome: Outcome
+    }
+
+    public var report: ImportReport
+    public var lines: [Line]
+    /// Of the file and of what each row does: the same file against a changed roster, or
+    /// another file, has another.
+    public var fingerprint = ""
+    /// A confirmation that found something else than its preview: nothing was written.
+    public var changed = false
+
+    static func fingerprint(csv: Data, lines: [Line], problems: [GugusError.FieldError]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: csv)
+        for line in lines { hasher.update(data: Data("\n\(line.line):\(line.outcome.rawValue)".utf8)) }
+        for problem in problems { hasher.update(data: Data("\n!\(problem.line ?? 0):\(problem.field)".utf8)) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -218,9 +218,9 @@ struct Portal: Sendable {
     // MARK: Forms
 
     /// An `application/x-www-form-urlencoded` body, at most 64 KB.
-    static func form(_ request: Request) async throws -> [String: String] {
+    static func form(_ request: Request, limit: Int = 64 * 1024) async throws -> [String: String] {
         var request = request
-        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        let buffer = try await request.collectBody(upTo: limit)
         let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {

@@ -86,7 +86,7 @@ extension Portal {
     static func sentForm(_ request: Request, limit: Int) async throws -> SentForm {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data") else {
-            return SentForm(fields: try await form(request))
+            return SentForm(fields: try await form(request, limit: limit))
         }
         var request = request
         let body: ByteBuffer

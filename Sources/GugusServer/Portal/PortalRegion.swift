@@ -35,6 +35,7 @@ extension Portal {
         /// For those who may change this region's task force: an admin, or its coordinator.
         var registerDecreeHref: String?
         var scheduleSessionHref: String?
+        var importHref: String?
     }
 
     struct DecreeLine: PortalView {
@@ -98,7 +99,8 @@ extension Portal {
         let mayChange = visitor.caller.map { $0.role == .admin || ($0.role == .coordinator && $0.regionCode == code) } == true
         let vacant = status.vacantCoreRoles.map { Self.roleName($0, language) }.joined(separator: ", ")
         let model = RegionPage(
-            frame: frame(visitor, request: request, title: status.regionName, crumbs: [Crumb(label: status.regionName)]),
+            frame: frame(visitor, request: request, title: status.regionName, crumbs: [Crumb(label: status.regionName)],
+                         notice: Self.importNotice(request, language)),
             code: code, name: status.regionName, zoneLabel: status.zoneLabel, taskForceName: status.taskForceName,
             state: status.status.rawValue, stateLabel: Self.stateLabel(status.status, language), symbol: Self.stateSymbol(status.status),
             decree: status.decree.map { decree in
@@ -116,7 +118,8 @@ extension Portal {
             upcoming: upcoming, past: past,
             calendarHref: status.taskForceId == nil ? nil : "\(settings.publicURL)/regions/\(code)/calendar.ics",
             registerDecreeHref: mayChange ? "/regions/\(code)/decrees/new" : nil,
-            scheduleSessionHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/sessions/new" : nil)
+            scheduleSessionHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/sessions/new" : nil,
+            importHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/import" : nil)
         return page("region", model, visitor: visitor)
     }
 

@@ -21,6 +21,16 @@ extension Portal {
         router.get("/sessions/:id/calendar.ics") { request, context in
             await serve(request, context) { visitor in try await sessionCalendar(context, visitor) }
         }
+        router.get("/regions/:code/members/import") { request, context in
+            await serve(request, context) { visitor in try await newImportPage(request, context, visitor) }
+        }
+        router.post("/regions/:code/members/import") { request, context in
+            await serve(request, context) { visitor in try await previewRoster(request, context, visitor) }
+        }
+        router.post("/regions/:code/members/import/confirm") { request, context in
+            await serve(request, context) { visitor in try await confirmRoster(request, context, visitor) }
+        }
+        router.get("/members-template.csv") { request, context in await serve(request, context) { _ in rosterTemplate() } }
         router.get("/regions/:code/sessions/new") { request, context in
             await serve(request, context) { visitor in try await newSessionPage(request, context, visitor) }
         }
