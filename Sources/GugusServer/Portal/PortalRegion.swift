@@ -36,6 +36,7 @@ extension Portal {
         var registerDecreeHref: String?
         var scheduleSessionHref: String?
         var importHref: String?
+        var addMemberHref: String?
     }
 
     struct DecreeLine: PortalView {
@@ -50,6 +51,7 @@ extension Portal {
     }
 
     struct MemberLine: PortalView {
+        var id: Int64
         var name: String
         var role: String
         var position: String
@@ -59,6 +61,8 @@ extension Portal {
         var contactHidden: Bool
         /// Stored, not computed: templates see stored properties only.
         var noContact: Bool
+        /// For its coordinator and admins, on today's roster.
+        var endHref: String?
     }
 
     func regionPage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
@@ -82,11 +86,13 @@ extension Portal {
                     .sorted { $0.effectiveFrom > $1.effectiveFrom }.map { Self.decreeLine($0, language) }
                 let taskForce = try await gugus.taskForce(reference)
                 let seesContacts = visitor.caller?.seesContacts(of: taskForce) ?? false
+                let mayEnd = at == nil && (try? gugus.caller.requireWrite(to: taskForce)) != nil
                 members = try await gugus.all { page in try await gugus.members(taskForce: reference, at: at, page: page) }.map { member in
                     MemberLine(
-                        name: member.name, role: Self.roleName(member.role, language), position: member.position,
+                        id: member.id, name: member.name, role: Self.roleName(member.role, language), position: member.position,
                         institution: member.institution, email: member.email, phone: member.phone, contactHidden: !seesContacts,
-                        noContact: member.email == nil && member.phone == nil)
+                        noContact: member.email == nil && member.phone == nil,
+                        endHref: mayEnd ? "/regions/\(code)/members/\(member.id)/end" : nil)
                 }
             } catch let error as GugusError where error.kind == .forbidden {
                 registryForbidden = true
@@ -100,7 +106,7 @@ extension Portal {
         let vacant = status.vacantCoreRoles.map { Self.roleName($0, language) }.joined(separator: ", ")
         let model = RegionPage(
             frame: frame(visitor, request: request, title: status.regionName, crumbs: [Crumb(label: status.regionName)],
-                         notice: Self.importNotice(request, language)),
+                         notice: Self.importNotice(request, language) ?? Self.memberNotice(request, members: members, language: language)),
             code: code, name: status.regionName, zoneLabel: status.zoneLabel, taskForceName: status.taskForceName,
             state: status.status.rawValue, stateLabel: Self.stateLabel(status.status, language), symbol: Self.stateSymbol(status.status),
             decree: status.decree.map { decree in
@@ -119,8 +125,19 @@ extension Portal {
             calendarHref: status.taskForceId == nil ? nil : "\(settings.publicURL)/regions/\(code)/calendar.ics",
             registerDecreeHref: mayChange ? "/regions/\(code)/decrees/new" : nil,
             scheduleSessionHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/sessions/new" : nil,
-            importHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/import" : nil)
+            importHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/import" : nil,
+            addMemberHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/new" : nil)
         return page("region", model, visitor: visitor)
+    }
+
+    /// What a member form did, said on the region page it leads back to.
+    static func memberNotice(_ request: Request, members: [MemberLine], language: Language) -> String? {
+        if let added = request.uri.queryParameters.get("added").flatMap({ Int64($0) }) {
+            let name = members.first { $0.id == added }?.name
+            return PortalText.word("memberAdded", language) + (name.map { ": \($0)" } ?? "")
+        }
+        if request.uri.queryParameters.get("ended") != nil { return PortalText.word("membershipEnded", language) }
+        return nil
     }
 
     static func span(_ from: CivilDate, _ until: CivilDate?, _ language: Language) -> String {

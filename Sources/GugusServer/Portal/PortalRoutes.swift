@@ -21,6 +21,18 @@ extension Portal {
         router.get("/sessions/:id/calendar.ics") { request, context in
             await serve(request, context) { visitor in try await sessionCalendar(context, visitor) }
         }
+        router.get("/regions/:code/members/new") { request, context in
+            await serve(request, context) { visitor in try await newMemberPage(request, context, visitor) }
+        }
+        router.post("/regions/:code/members") { request, context in
+            await serve(request, context) { visitor in try await addMember(request, context, visitor) }
+        }
+        router.get("/regions/:code/members/:id/end") { request, context in
+            await serve(request, context) { visitor in try await endMemberForm(request, context, visitor) }
+        }
+        router.post("/regions/:code/members/:id/end") { request, context in
+            await serve(request, context) { visitor in try await endMember(request, context, visitor) }
+        }
         router.get("/regions/:code/members/import") { request, context in
             await serve(request, context) { visitor in try await newImportPage(request, context, visitor) }
         }
