@@ -9,80 +9,49 @@ import NIOCore
 /// same `Gugus` for the person signed in. A page never runs SQL of its own.
 extension Portal {
     func register(on router: Router<GugusRequestContext>) {
-        router.get("/") { request, context in await serve(request, context) { visitor in try await mapPage(request, visitor) } }
-        router.get("/status.csv") { request, context in await serve(request, context) { visitor in try await statusCSV(request, visitor) } }
-        router.get("/regions/:code") { request, context in
-            await serve(request, context) { visitor in try await regionPage(request, context, visitor) }
-        }
-        router.get("/regions/:code/calendar.ics") { request, context in
-            await serve(request, context) { visitor in try await regionCalendar(context, visitor) }
-        }
-        router.get("/sessions/:id") { request, context in await serve(request, context) { visitor in try await sessionPage(request, context, visitor) } }
-        router.get("/sessions/:id/calendar.ics") { request, context in
-            await serve(request, context) { visitor in try await sessionCalendar(context, visitor) }
-        }
-        router.get("/regions/:code/members/new") { request, context in
-            await serve(request, context) { visitor in try await newMemberPage(request, context, visitor) }
-        }
-        router.post("/regions/:code/members") { request, context in
-            await serve(request, context) { visitor in try await addMember(request, context, visitor) }
-        }
-        router.get("/regions/:code/members/:id/end") { request, context in
-            await serve(request, context) { visitor in try await endMemberForm(request, context, visitor) }
-        }
-        router.post("/regions/:code/members/:id/end") { request, context in
-            await serve(request, context) { visitor in try await endMember(request, context, visitor) }
-        }
-        router.get("/regions/:code/members/import") { request, context in
-            await serve(request, context) { visitor in try await newImportPage(request, context, visitor) }
-        }
-        router.post("/regions/:code/members/import") { request, context in
-            await serve(request, context) { visitor in try await previewRoster(request, context, visitor) }
-        }
-        router.post("/regions/:code/members/import/confirm") { request, context in
-            await serve(request, context) { visitor in try await confirmRoster(request, context, visitor) }
-        }
-        router.get("/members-template.csv") { request, context in await serve(request, context) { _ in rosterTemplate() } }
-        router.get("/regions/:code/sessions/new") { request, context in
-            await serve(request, context) { visitor in try await newSessionPage(request, context, visitor) }
-        }
-        router.post("/regions/:code/sessions") { request, context in
-            await serve(request, context) { visitor in try await scheduleSession(request, context, visitor) }
-        }
-        router.post("/sessions/:id/invite") { request, context in await serve(request, context) { visitor in try await invite(request, context, visitor) } }
-        router.get("/sessions/:id/check-in") { request, context in
-            await serve(request, context) { visitor in try await checkInPage(request, context, visitor) }
-        }
-        router.post("/sessions/:id/check-in/:participant") { request, context in
-            await serve(request, context) { visitor in try await checkIn(request, context, visitor) }
-        }
-        router.get("/sessions/:id/attendance-list") { request, context in
-            await serve(request, context) { visitor in try await attendanceList(request, context, visitor) }
-        }
-        for action in ["reschedule", "cancel", "complete"] {
-            router.post("/sessions/:id/\(action)") { request, context in
-                await serve(request, context) { visitor in try await changeSession(request, context, visitor, action: action) }
+        typealias Handler = @Sendable (Request, GugusRequestContext, Visitor) async throws -> Response
+        func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+            router.on(RouterPath(path), method: method) { request, context in
+                await serve(request, context) { visitor in try await handler(request, context, visitor) }
             }
         }
-        router.get("/decrees/:id") { request, context in await serve(request, context) { visitor in try await decreePage(request, context, visitor) } }
-        router.get("/decrees/:id/document") { request, context in await serve(request, context) { visitor in try await decreeDocument(context, visitor) } }
-        router.get("/regions/:code/decrees/new") { request, context in
-            await serve(request, context) { visitor in try await newDecreePage(request, context, visitor) }
+        // Reading: the map, a region, a session, a decree.
+        on(.get, "/") { request, _, visitor in try await mapPage(request, visitor) }
+        on(.get, "/status.csv") { request, _, visitor in try await statusCSV(request, visitor) }
+        on(.get, "/regions/:code", regionPage)
+        on(.get, "/regions/:code/calendar.ics") { _, context, visitor in try await regionCalendar(context, visitor) }
+        on(.get, "/sessions/:id", { request, context, visitor in try await sessionPage(request, context, visitor) })
+        on(.get, "/sessions/:id/calendar.ics") { _, context, visitor in try await sessionCalendar(context, visitor) }
+        on(.get, "/decrees/:id", decreePage)
+        on(.get, "/decrees/:id/document") { _, context, visitor in try await decreeDocument(context, visitor) }
+        // A coordinator's work: decrees, members, sessions, attendance.
+        on(.get, "/regions/:code/decrees/new", newDecreePage)
+        on(.post, "/regions/:code/decrees", addDecree)
+        on(.get, "/regions/:code/members/new", newMemberPage)
+        on(.post, "/regions/:code/members", addMember)
+        on(.get, "/regions/:code/members/:id/end", { request, context, visitor in try await endMemberForm(request, context, visitor) })
+        on(.post, "/regions/:code/members/:id/end", endMember)
+        on(.get, "/regions/:code/members/import", newImportPage)
+        on(.post, "/regions/:code/members/import", previewRoster)
+        on(.post, "/regions/:code/members/import/confirm", confirmRoster)
+        on(.get, "/members-template.csv") { _, _, _ in rosterTemplate() }
+        on(.get, "/regions/:code/sessions/new", newSessionPage)
+        on(.post, "/regions/:code/sessions", scheduleSession)
+        for action in ["reschedule", "cancel", "complete"] {
+            on(.post, "/sessions/:id/\(action)") { request, context, visitor in try await changeSession(request, context, visitor, action: action) }
         }
-        router.post("/regions/:code/decrees") { request, context in
-            await serve(request, context) { visitor in try await addDecree(request, context, visitor) }
-        }
-        router.get("/sign-in") { request, context in await serve(request, context) { visitor in signInPage(request, visitor) } }
-        router.post("/sign-in") { request, context in await serve(request, context) { visitor in try await requestLink(request, context, visitor) } }
-        router.get("/sign-in/:token") { request, context in
-            await serve(request, context) { visitor in try await redeemLink(request, context, visitor) }
-        }
-        router.post("/sign-out") { request, context in await serve(request, context) { visitor in try await signOut(request, visitor) } }
-        router.get("/admin/people") { request, context in await serve(request, context) { visitor in try await peoplePage(request, visitor) } }
-        router.post("/admin/people") { request, context in await serve(request, context) { visitor in try await addPerson(request, visitor) } }
-        router.post("/admin/people/:id/disable") { request, context in
-            await serve(request, context) { visitor in try await disablePerson(request, context, visitor) }
-        }
+        on(.post, "/sessions/:id/invite", invite)
+        on(.get, "/sessions/:id/check-in", checkInPage)
+        on(.post, "/sessions/:id/check-in/:participant", checkIn)
+        on(.get, "/sessions/:id/attendance-list", attendanceList)
+        // Signing in and out; the secretariat's people.
+        on(.get, "/sign-in") { request, _, visitor in signInPage(request, visitor) }
+        on(.post, "/sign-in", requestLink)
+        on(.get, "/sign-in/:token", redeemLink)
+        on(.post, "/sign-out") { request, _, visitor in try await signOut(request, visitor) }
+        on(.get, "/admin/people") { request, _, visitor in try await peoplePage(request, visitor) }
+        on(.post, "/admin/people") { request, _, visitor in try await addPerson(request, visitor) }
+        on(.post, "/admin/people/:id/disable", disablePerson)
         router.get("/assets/portal.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],
