@@ -37,6 +37,7 @@ extension Portal {
         var scheduleSessionHref: String?
         var importHref: String?
         var addMemberHref: String?
+        var rulesHref: String?
     }
 
     struct DecreeLine: PortalView {
@@ -126,7 +127,8 @@ extension Portal {
             registerDecreeHref: mayChange ? "/regions/\(code)/decrees/new" : nil,
             scheduleSessionHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/sessions/new" : nil,
             importHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/import" : nil,
-            addMemberHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/new" : nil)
+            addMemberHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/new" : nil,
+            rulesHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/reminder-rules" : nil)
         return page("region", model, visitor: visitor)
     }
 

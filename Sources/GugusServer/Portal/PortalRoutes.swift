@@ -40,6 +40,9 @@ extension Portal {
         for action in ["reschedule", "cancel", "complete"] {
             on(.post, "/sessions/:id/\(action)") { request, context, visitor in try await changeSession(request, context, visitor, action: action) }
         }
+        on(.get, "/regions/:code/reminder-rules", reminderRulesPage)
+        on(.post, "/regions/:code/reminder-rules", addRule)
+        on(.post, "/regions/:code/reminder-rules/:id/remove", removeRule)
         on(.post, "/sessions/:id/invite", invite)
         on(.get, "/sessions/:id/check-in", checkInPage)
         on(.post, "/sessions/:id/check-in/:participant", checkIn)
