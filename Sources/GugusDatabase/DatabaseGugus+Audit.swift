@@ -15,6 +15,8 @@ extension DatabaseGugus {
             if let entity = query.entity { filter.append(" AND a.entity = \(entity)") }
             if let entityID = query.entityId { filter.append(" AND a.entity_id = \(entityID)") }
             if let since = query.since { filter.append(" AND a.at >= \(since)") }
+            if let until = query.until { filter.append(" AND a.at < \(until)") }
+            if let actor = query.actor { filter.append(" AND a.actor = \(actor)") }
             if let reference = query.taskForce {
                 let taskForce = try await Self.taskForce(reference, on: connection)
                 filter.append(" AND a.task_force_id = \(taskForce.id)")

@@ -348,6 +348,8 @@ def main():
         screenshot(driver, "/", "map")
         screenshot(driver, "/regions/82", "region-82")
         screenshot(driver, "/admin/people", "people")
+        screenshot(driver, "/admin/tokens", "tokens")
+        screenshot(driver, "/admin/audit?entity=decree", "audit")
         no_console_errors(driver, "the screenshots")
     except WebDriverException as error:
         check(False, f"the browser: {error.msg}")

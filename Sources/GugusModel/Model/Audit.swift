@@ -43,13 +43,22 @@ public struct AuditQuery: Sendable, Hashable, Codable {
     public var entityId: String?
     public var taskForce: TaskForceRef?
     public var since: Date?
+    /// Entries before this instant (the portal's date filter; the API has `since` only).
+    public var until: Date?
+    /// Entries by this actor: a token's or an account's name as the audit records it.
+    public var actor: String?
     public var page: PageRequest
 
-    public init(entity: String? = nil, entityId: String? = nil, taskForce: TaskForceRef? = nil, since: Date? = nil, page: PageRequest = PageRequest()) {
+    public init(
+        entity: String? = nil, entityId: String? = nil, taskForce: TaskForceRef? = nil, since: Date? = nil, until: Date? = nil,
+        actor: String? = nil, page: PageRequest = PageRequest()
+    ) {
         self.entity = entity
         self.entityId = entityId
         self.taskForce = taskForce
         self.since = since
+        self.until = until
+        self.actor = actor
         self.page = page
     }
 }

@@ -55,6 +55,10 @@ extension Portal {
         on(.get, "/admin/people") { request, _, visitor in try await peoplePage(request, visitor) }
         on(.post, "/admin/people") { request, _, visitor in try await addPerson(request, visitor) }
         on(.post, "/admin/people/:id/disable", disablePerson)
+        on(.get, "/admin/tokens") { request, _, visitor in try await tokensPage(request, visitor) }
+        on(.post, "/admin/tokens", issueToken)
+        on(.post, "/admin/tokens/:id/revoke", revokeToken)
+        on(.get, "/admin/audit", auditPage)
         router.get("/assets/portal.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],

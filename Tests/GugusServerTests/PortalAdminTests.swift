@@ -1,0 +1,69 @@
+import Foundation
+import GugusDatabase
+import GugusModel
+import GugusTestSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Testing
+
+/// The secretariat's token and audit pages in the portal (issue 12).
+@Suite("Portal: API tokens and the audit log", .releasesResources)
+struct PortalAdminTests {
+    static func status(_ portal: PortalDeployment, token: String) async throws -> Int {
+        let response = try await portal.client.execute(uri: "/v1/status", method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
+        return Int(response.status.code)
+    }
+
+    @Test("an admin issues a token, sees its secret once, it works; revoked, it no longer does")
+    func tokens() async throws {
+        try await PortalDeployment.with { portal in
+            let admin = try await portal.signedIn("sekretariat@gtn.example.go.id", name: "Sekretariat GTN", role: .admin)
+            let page = try await admin.get("/admin/tokens")
+            #expect(page.status == 200, "\(page)")
+            let refused = try await admin.post("/admin/tokens", ["csrf": try #require(page.csrf), "name": "Kanwil Malut", "role": "coordinator", "region": "99"])
+            #expect(refused.status == 422, "\(refused)")
+            #expect(refused.html.contains(#"value="Kanwil Malut""#))
+            let issued = try await admin.post("/admin/tokens", ["csrf": try #require(page.csrf), "name": "Kanwil Malut (CLI)", "role": "coordinator", "region": "82"])
+            #expect(issued.status == 201, "\(issued)")
+            let secret = String(try #require(issued.html.firstMatch(of: /<code class="secret">([^<]+)<\/code>/)?.1))
+            #expect(try await Self.status(portal, token: secret) == 200)
+            let later = try await admin.get("/admin/tokens")
+            #expect(!later.html.contains(secret), "the secret is shown once")
+            #expect(later.html.contains("Kanwil Malut (CLI)"))
+            let revoke = try #require(later.html.firstMatch(of: /action="(\/admin\/tokens\/\d+\/revoke)"/)?.1)
+            #expect(try await admin.post(String(revoke), ["csrf": try #require(later.csrf)]).status == 303)
+            #expect(try await Self.status(portal, token: secret) == 401)
+            #expect(try await admin.get("/admin/tokens").html.contains("dicabut"))
+        }
+    }
+
+    @Test("the audit log filters by kind, person and date and shows before and after; coordinators may not open either page")
+    func audit() async throws {
+        try await PortalDeployment.with { portal in
+            try await PortalTests.seed(portal.gugus)
+            let admin = try await portal.signedIn("sekretariat@gtn.example.go.id", name: "Sekretariat GTN", role: .admin)
+            let csrf = try #require(try await admin.get("/admin/tokens").csrf)
+            _ = try await admin.post("/admin/tokens", ["csrf": csrf, "name": "Token Audit", "role": "viewer"])
+            let decrees = try await admin.get("/admin/audit?entity=decree")
+            #expect(decrees.status == 200, "\(decrees)")
+            #expect(decrees.html.contains("SK "), "\(decrees)")
+            #expect(decrees.html.contains("188.45/82/2026"))
+            #expect(!decrees.html.contains("Token Audit"))
+            let byAdmin = try await admin.get("/admin/audit?actor=\(APIRoute.escape("Sekretariat GTN <sekretariat@gtn.example.go.id>"))")
+            #expect(byAdmin.html.contains("Token Audit"), "\(byAdmin)")
+            #expect(!byAdmin.html.contains("188.45/82/2026"))
+            let today = CivilDate(Date(), in: RegionZone.jakarta.timeZone)
+            #expect(try await admin.get("/admin/audit?entity=decree&to=\(today.adding(days: -1))").html.contains("Tidak ada catatan yang cocok."))
+            let bad = try await admin.get("/admin/audit?from=kemarin")
+            #expect(bad.status == 422)
+            #expect(bad.html.contains(#"id="from-error""#))
+            let coordinator = try await portal.signedIn("kanwil@malut.example.go.id", name: "Kanwil Malut", role: .coordinator, region: "82")
+            #expect(try await coordinator.get("/admin/audit").status == 403)
+            #expect(try await coordinator.get("/admin/tokens").status == 403)
+            let coordinatorCSRF = try #require(try await coordinator.get("/regions/82").csrf)
+            #expect(try await coordinator.post("/admin/tokens", ["csrf": coordinatorCSRF, "name": "x", "role": "admin"]).status == 403)
+        }
+    }
+}
