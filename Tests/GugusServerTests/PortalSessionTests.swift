@@ -69,6 +69,27 @@ struct PortalSessionTests {
         }
     }
 
+    @Test("a second session at the same venue and time is scheduled with a warning that names the first")
+    func clashWarning() async throws {
+        try await PortalDeployment.with { portal in
+            try await Self.seed(portal.gugus)
+            let first = try await portal.gugus.scheduleSession(NewSession(
+                taskForce: .region("82"), title: "Rakor GTD", starts: "2030-03-04 09:00", duration: DurationText(seconds: 7200)!,
+                venue: "Aula Gamalama, Ternate"))
+            let coordinator = try await portal.signedIn("kanwil@malut.example.go.id", name: "Kanwil Malut", role: .coordinator, region: "82")
+            let form = try await coordinator.get("/regions/82/sessions/new")
+            let sent = try await coordinator.post("/regions/82/sessions", [
+                "csrf": try #require(form.csrf), "title": "Sosialisasi", "format": "sosialisasi", "date": "2030-03-04", "time": "10.00",
+                "tz": "Asia/Jayapura", "duration": "2h", "mode": "luring", "venue": "aula gamalama, ternate",
+            ])
+            #expect(sent.status == 303, "\(sent)")
+            let page = try await coordinator.get(try #require(sent.location))
+            #expect(page.html.contains("Perhatian: kegiatan lain di tempat yang sama"), "\(page)")
+            #expect(page.html.contains(#"<a href="/sessions/\#(first.id)">Rakor GTD</a>"#))
+            #expect(try await coordinator.get("/sessions/\(first.id)").html.contains("Perhatian: kegiatan lain"), "the first names the second too")
+        }
+    }
+
     @Test("refused: a time that cannot be read keeps what was typed; no token, another province, a viewer change nothing")
     func refusals() async throws {
         try await PortalDeployment.with { portal in

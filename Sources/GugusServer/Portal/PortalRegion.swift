@@ -203,6 +203,9 @@ extension Portal {
         /// For the province's coordinator and admins, while the session is scheduled.
         var change: SessionChangeForms?
         var invite: InviteForms?
+        /// Other scheduled sessions of the task force at the same venue at an overlapping time.
+        var clashes: [SessionLine]
+        var hasClashes: Bool
         var checkInHref: String?
         var attendanceListHref: String?
     }
@@ -238,11 +241,21 @@ extension Portal {
         let zone = session.zone
         var change: SessionChangeForms?
         var invite: InviteForms?
+        var clashes: [SessionLine] = []
         var reminders: [ReminderLine] = []
         let mayChange = (try? gugus.caller.requireWrite(to: taskForce)) != nil
         if mayChange {
             let all = try await gugus.all { page in try await gugus.reminders(ReminderQuery(sessionId: session.id, page: page)) }
             reminders = Self.reminderLines(all, zone: zone, language: language)
+            if session.status == .scheduled, let venue = session.venue?.lowercased().trimmingCharacters(in: .whitespaces) {
+                let others = try await gugus.all { page in
+                    try await gugus.sessions(SessionQuery(taskForce: .id(taskForce.id), status: .scheduled, page: page))
+                }
+                clashes = others.filter { other in
+                    other.id != session.id && other.venue?.lowercased().trimmingCharacters(in: .whitespaces) == venue
+                        && other.startsAt < session.endsAt && session.startsAt < other.endsAt
+                }.map { Self.line($0, region: nil, language: language) }
+            }
             if session.status == .scheduled {
                 change = sessionChangeForms(session, sent: action == "invite" ? nil : sent, action: action,
                                             error: action == "invite" ? nil : error, language: language)
@@ -274,7 +287,7 @@ extension Portal {
                     registration: language == .id ? words.0 : words.1, attended: participant.attended)
             },
             participantCount: session.participants, attended: session.attended,
-            calendarHref: "/sessions/\(session.id)/calendar.ics", reminders: reminders, showReminders: mayChange, change: change, invite: invite,
+            calendarHref: "/sessions/\(session.id)/calendar.ics", reminders: reminders, showReminders: mayChange, change: change, invite: invite, clashes: clashes, hasClashes: !clashes.isEmpty,
             checkInHref: mayChange && session.status != .cancelled ? "/sessions/\(session.id)/check-in" : nil,
             attendanceListHref: mayChange && session.status != .cancelled ? "/sessions/\(session.id)/attendance-list" : nil)
         return page("session", model, visitor: visitor, status: status)

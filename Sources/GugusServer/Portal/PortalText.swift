@@ -185,6 +185,8 @@ enum PortalText {
         "outcome_add": ("ditambahkan", "added"),
         "outcome_change": ("diubah", "changed"),
         "outcome_keep": ("tetap", "kept"),
+        "clashTitle": ("Perhatian: kegiatan lain di tempat yang sama pada waktu yang tumpang tindih", "Note: another session at the same venue at an overlapping time"),
+        "clashHint": ("Kegiatan ini tetap terjadwal. Jadwalkan ulang salah satunya bila bentrok.", "This session stays scheduled. Reschedule one of them if they clash."),
         "sessionReminders": ("Pengingat kegiatan ini", "This session's reminders"),
         "noReminders": ("Belum ada pengingat untuk kegiatan ini.", "No reminders for this session yet."),
         "recipient": ("Penerima", "Recipient"),
