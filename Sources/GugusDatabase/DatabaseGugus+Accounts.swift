@@ -55,6 +55,21 @@ extension DatabaseGugus {
         }
     }
 
+    /// A person's role and region scope, changed; it holds from their next request on, as
+    /// the session reads the account each time.
+    public func changeAccount(id: Int64, role: Caller.Role, regionCode: String?) async throws -> Account {
+        try caller.requireAdmin(Localized(id: "mengubah peran pengguna", en: "change people's roles"))
+        try Self.checkScope(role: role, regionCode: regionCode)
+        return try await write("account.change") { connection in
+            guard let account = try await Self.account(id, on: connection) else {
+                throw GugusError.notFound(Localized(id: "tidak ada pengguna dengan id \(id)", en: "no person with id \(id)"))
+            }
+            if let code = regionCode { _ = try await Self.region(code, on: connection) }
+            try await connection.execute("UPDATE account SET role = \(role.rawValue), region_code = \(regionCode) WHERE id = \(account.id)")
+            return try await Self.account(id, on: connection)!
+        }
+    }
+
     static func checkScope(role: Caller.Role, regionCode: String?) throws(GugusError) {
         switch (role, regionCode) {
         case (.coordinator, nil):

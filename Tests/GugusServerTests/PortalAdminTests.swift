@@ -39,6 +39,28 @@ struct PortalAdminTests {
         }
     }
 
+    @Test("an admin makes a viewer the coordinator of 82: from their next request they may change 82; a bad scope is refused")
+    func changeRole() async throws {
+        try await PortalDeployment.with { portal in
+            try await PortalTests.seed(portal.gugus)
+            let admin = try await portal.signedIn("sekretariat@gtn.example.go.id", name: "Sekretariat GTN", role: .admin)
+            let person = try await portal.signedIn("staf@malut.example.go.id", name: "Staf Malut", role: .viewer)
+            #expect(try await person.get("/regions/82/members/new").status == 403)
+            let people = try await admin.get("/admin/people")
+            let csrf = try #require(people.csrf)
+            let account = try #require(try await portal.gugus.accounts().first { $0.email == "staf@malut.example.go.id" })
+            let refused = try await admin.post("/admin/people/\(account.id)/change", ["csrf": csrf, "role": "coordinator", "region": ""])
+            #expect(refused.status == 422, "\(refused)")
+            #expect(refused.html.contains("koordinator perlu wilayahnya"))
+            let changed = try await admin.post("/admin/people/\(account.id)/change", ["csrf": csrf, "role": "coordinator", "region": "82"])
+            #expect(changed.status == 200, "\(changed)")
+            #expect(changed.html.contains("Peran diubah: Staf Malut, Koordinator wilayah · 82"), "\(changed)")
+            #expect(try await person.get("/regions/82/members/new").status == 200)
+            let coordinatorCSRF = try #require(try await person.get("/regions/82").csrf)
+            #expect(try await person.post("/admin/people/\(account.id)/change", ["csrf": coordinatorCSRF, "role": "admin", "region": ""]).status == 403)
+        }
+    }
+
     @Test("the audit log filters by kind, person and date and shows before and after; coordinators may not open either page")
     func audit() async throws {
         try await PortalDeployment.with { portal in

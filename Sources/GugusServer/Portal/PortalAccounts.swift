@@ -112,6 +112,9 @@ extension Portal {
         var region: String?
         var active: Bool
         var disableHref: String
+        var changeHref: String
+        var roles: [Option]
+        var regionValue: String
     }
 
     struct PersonForm: PortalView {
@@ -149,7 +152,12 @@ extension Portal {
                 PersonLine(
                     id: account.id, name: account.name, email: account.email,
                     roleLabel: PortalText.word("role_\(account.role.rawValue)", language), region: account.regionCode,
-                    active: account.disabledAt == nil, disableHref: "/admin/people/\(account.id)/disable")
+                    active: account.disabledAt == nil, disableHref: "/admin/people/\(account.id)/disable",
+                    changeHref: "/admin/people/\(account.id)/change",
+                    roles: Caller.Role.allCases.map {
+                        Option(value: $0.rawValue, label: PortalText.word("role_\($0.rawValue)", language), selected: $0 == account.role)
+                    },
+                    regionValue: account.regionCode ?? "")
             },
             form: form, errors: errors, hasErrors: !errors.isEmpty,
             roles: Caller.Role.allCases.map { Option(value: $0.rawValue, label: PortalText.word("role_\($0.rawValue)", language), selected: $0.rawValue == role) },
@@ -200,5 +208,24 @@ extension Portal {
         let account = try await gugus.disableAccount(id: try context.id())
         return try await peoplePage(
             request, visitor, notice: "\(PortalText.word("disabledDone", visitor.language)) (\(account.email))")
+    }
+
+    func changePerson(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
+        let gugus = try gugus(for: visitor)
+        let fields = try await Self.form(request)
+        try Self.checkForm(fields, expected: visitor.session?.csrfToken)
+        let language = visitor.language
+        do {
+            let region = fields["region"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let account = try await gugus.changeAccount(
+                id: try context.id(), role: try Caller.Role.parse(fields["role"] ?? "", field: "role"), regionCode: region.isEmpty ? nil : region)
+            let scope = account.regionCode.map { " · \($0)" } ?? ""
+            return try await peoplePage(request, visitor, notice: "\(PortalText.word("roleChanged", language)): \(account.name), "
+                + PortalText.word("role_\(account.role.rawValue)", language) + scope)
+        } catch let error as GugusError where error.kind == .invalid || error.kind == .notFound {
+            let errors = (error.fieldErrors.isEmpty ? [GugusError.FieldError(field: "role", value: nil, message: error.message)] : error.fieldErrors)
+                .map { FieldError(field: "people-table", message: $0.message.text(language)) }
+            return try await peoplePage(request, visitor, errors: errors, status: .unprocessableContent)
+        }
     }
 }

@@ -55,6 +55,7 @@ extension Portal {
         on(.get, "/admin/people") { request, _, visitor in try await peoplePage(request, visitor) }
         on(.post, "/admin/people") { request, _, visitor in try await addPerson(request, visitor) }
         on(.post, "/admin/people/:id/disable", disablePerson)
+        on(.post, "/admin/people/:id/change", changePerson)
         on(.get, "/admin/tokens") { request, _, visitor in try await tokensPage(request, visitor) }
         on(.post, "/admin/tokens", issueToken)
         on(.post, "/admin/tokens/:id/revoke", revokeToken)
