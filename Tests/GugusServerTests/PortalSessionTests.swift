@@ -66,6 +66,10 @@ struct PortalSessionTests {
             #expect(afterCancel.html.contains("(sesi dibatalkan)"))
             #expect(afterCancel.html.contains("Banjir di Ternate"))
             #expect(!afterCancel.html.contains(#"action="/sessions/\#(id)/reschedule""#), "a cancelled session has no forms")
+            // A form from before the cancellation, sent now: refused, and the page says why.
+            let late = try await coordinator.post("/sessions/\(id)/reschedule", ["csrf": try #require(page.csrf), "date": "2030-03-06", "time": "09.00"])
+            #expect(late.status == 422, "\(late)")
+            #expect(late.html.contains("hanya sesi terjadwal yang bisa dijadwalkan ulang"), "\(late)")
         }
     }
 

@@ -272,7 +272,10 @@ extension Portal {
             .cancelled: ("dibatalkan", "cancelled"),
         ]
         let model = SessionPage(
-            frame: frame(visitor, request: request, title: session.title, crumbs: crumbs, notice: Self.sessionNotice(request, language)),
+            // A refusal with no form left to show it beside (the session was completed or
+            // cancelled meanwhile, say) is said at the top.
+            frame: frame(visitor, request: request, title: session.title, crumbs: crumbs,
+                         notice: (change == nil && invite == nil ? error?.message.text(language) : nil) ?? Self.sessionNotice(request, language)),
             title: session.title,
             regionHref: taskForce.regionCode.map { "/regions/\($0)" }, regionName: taskForce.regionName ?? taskForce.name,
             statusLabel: PortalText.word("session_\(session.status.rawValue)", language), status: session.status.rawValue,
