@@ -24,9 +24,7 @@ extension DatabaseGugus {
                 en: "a decree either amends (--amends) or revokes (--revokes), not both")))
         }
         if !problems.isEmpty {
-            throw GugusError(.invalid, problems.count == 1 ? problems[0].message : Localized(
-                id: "surat keputusan tidak lengkap: " + problems.map(\.message.id).joined(separator: "; "),
-                en: "the decree is incomplete: " + problems.map(\.message.en).joined(separator: "; ")), fieldErrors: problems)
+            throw GugusError.invalid(problems, prefix: Localized(id: "surat keputusan tidak lengkap: ", en: "the decree is incomplete: "))
         }
 
         return try await write("decree.add") { connection in

@@ -50,6 +50,14 @@ public struct GugusError: Error, Sendable, Hashable, Codable, CustomStringConver
     }
 
     /// A bad value in one field: the usual shape of a validation error.
+    /// An input's problems, all at once: one problem's own message, or every message after
+    /// `prefix` ("the decree is incomplete: …"), each also on its field.
+    public static func invalid(_ problems: [FieldError], prefix: Localized = Localized(id: "", en: "")) -> GugusError {
+        GugusError(.invalid, problems.count == 1 ? problems[0].message : Localized(
+            id: prefix.id + problems.map(\.message.id).joined(separator: "; "),
+            en: prefix.en + problems.map(\.message.en).joined(separator: "; ")), fieldErrors: problems)
+    }
+
     public static func invalid(field: String, value: String?, _ message: Localized) -> GugusError {
         GugusError(.invalid, message, fieldErrors: [FieldError(field: field, value: value, message: message)])
     }

@@ -41,21 +41,15 @@ extension Portal {
 
     func tokenFields(_ sent: SentForm?, language: Language) -> [FormField] {
         let t = { (key: String) in PortalText.word(key, language) }
-        let chosen = sent?.fields["role"] ?? Caller.Role.coordinator.rawValue
         var fields: [FormField] = [
             .text("name", t("tokenName"), hint: t("tokenNameHint")),
-            FormField(name: "role", label: t("role"), isSelect: true, options: Caller.Role.allCases.map { role in
-                Option(value: role.rawValue, label: t("role_\(role.rawValue)"), selected: role.rawValue == chosen)
-            }),
+            .select("role", t("role"), Caller.Role.allCases.map { ($0.rawValue, t("role_\($0.rawValue)")) },
+                    chosen: Caller.Role.coordinator.rawValue, sent: sent),
             .text("region", t("region"), hint: t("tokenRegionHint"), optional: true),
             .date("expires", t("tokenExpires"), hint: t("tokenExpiresHint"), optional: true),
         ]
         fields[2].isShort = true
-        if let sent {
-            for index in fields.indices where fields[index].isText || fields[index].isDate {
-                fields[index].value = sent.fields[fields[index].name] ?? ""
-            }
-        }
+        Self.keep(sent, in: &fields)
         return fields
     }
 

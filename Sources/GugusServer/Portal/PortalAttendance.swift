@@ -33,7 +33,7 @@ extension Portal {
             FormField.text("guest_name", t("guestName")), FormField.text("guest_email", t("email"), optional: true),
             FormField.text("guest_organisation", t("institution"), optional: true),
         ]
-        if let sent { for index in guests.indices { guests[index].value = sent.fields[guests[index].name] ?? "" } }
+        Self.keep(sent, in: &guests)
         let errors = error.map { Self.place($0, on: &guests, fallback: "guest_name", language: language) } ?? []
         let used = detail.participants.count { $0.registration == .invited || $0.registration == .registered }
         let capacity = session.capacity.map { language == .id ? "\(used) dari \($0) tempat terisi" : "\(used) of \($0) places taken" }

@@ -38,11 +38,9 @@ extension Portal {
         }
         fields.append(FormField(
             name: "document", label: t("document"), hint: t("documentHint"), isFile: true, accept: "application/pdf,.pdf", optional: true))
-        if let sent {
-            for index in fields.indices where fields[index].isText || fields[index].isDate {
-                fields[index].value = sent.fields[fields[index].name] ?? ""
-            }
-            if let acting = fields.firstIndex(where: { $0.name == "signer_acting" }) { fields[acting].checked = !sent["signer_acting"].isEmpty }
+        Self.keep(sent, in: &fields)
+        if let sent, let acting = fields.firstIndex(where: { $0.name == "signer_acting" }) {
+            fields[acting].checked = !sent["signer_acting"].isEmpty
         }
         return fields
     }
@@ -92,9 +90,7 @@ extension Portal {
             try gugus.caller.requireCreate(inRegion: code)
             return (status.regionName, nil)
         }
-        let taskForce = try await gugus.taskForce(.region(code))
-        try gugus.caller.requireWrite(to: taskForce)
-        return (status.regionName, taskForce)
+        return (status.regionName, try await writableTaskForce(gugus, code: code))
     }
 
     /// The decree a form describes; every field that cannot be read is named, all at once.
@@ -125,9 +121,7 @@ extension Portal {
         let (amends, revokes) = (decreeID("amends"), decreeID("revokes"))
         let document = try Self.document(sent.files["document"])
         guard problems.isEmpty, let signedOn else {
-            throw GugusError(.invalid, problems.count == 1 ? problems[0].message : Localized(
-                id: "formulir SK belum benar: " + problems.map(\.message.id).joined(separator: "; "),
-                en: "the decree form is not right yet: " + problems.map(\.message.en).joined(separator: "; ")), fieldErrors: problems)
+            throw GugusError.invalid(problems, prefix: Localized(id: "formulir SK belum benar: ", en: "the decree form is not right yet: "))
         }
         return NewDecree(
             taskForce: .region(code), number: sent["number"], title: sent["title"], place: sent.optional("place"), signedOn: signedOn,

@@ -1,4 +1,5 @@
 import Foundation
+import GugusDatabase
 import GugusModel
 import HTTPTypes
 import Hummingbird
@@ -34,6 +35,32 @@ extension Portal {
         static func date(_ name: String, _ label: String, hint: String? = nil, optional: Bool = false) -> FormField {
             FormField(name: name, label: label, hint: hint, isDate: true, optional: optional)
         }
+
+        /// A choice among `options` (value, words), the one `sent` chose, else `chosen`.
+        static func select(
+            _ name: String, _ label: String, _ options: [(value: String, label: String)], chosen: String, sent: SentForm?,
+            hint: String? = nil, optional: Bool = false
+        ) -> FormField {
+            let chosen = sent?.fields[name] ?? chosen
+            return FormField(name: name, label: label, hint: hint, isSelect: true,
+                             options: options.map { Option(value: $0.value, label: $0.label, selected: $0.value == chosen) }, optional: optional)
+        }
+    }
+
+    /// What was typed into the text and date fields, put back into a refused form.
+    static func keep(_ sent: SentForm?, in fields: inout [FormField]) {
+        guard let sent else { return }
+        for index in fields.indices where fields[index].isText || fields[index].isDate {
+            if let value = sent.fields[fields[index].name] { fields[index].value = value }
+        }
+    }
+
+    /// The region's task force, once the visitor may change it (as `requireWrite` decides for
+    /// the API too).
+    func writableTaskForce(_ gugus: DatabaseGugus, code: String) async throws -> TaskForce {
+        let taskForce = try await gugus.taskForce(.region(code))
+        try gugus.caller.requireWrite(to: taskForce)
+        return taskForce
     }
 
     /// A page that is one form (portal/form.mustache): a region's decree, a session.

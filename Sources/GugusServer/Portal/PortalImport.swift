@@ -68,8 +68,7 @@ extension Portal {
     ) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let language = visitor.language
-        let taskForce = try await gugus.taskForce(.region(code))
-        try gugus.caller.requireWrite(to: taskForce)
+        let taskForce = try await writableTaskForce(gugus, code: code)
         var fields = importFields(skipInvalid: skipInvalid, language: language)
         let errors = error.map { Self.place($0, on: &fields, fallback: "roster", language: language) } ?? []
         let region = taskForce.regionName ?? taskForce.name

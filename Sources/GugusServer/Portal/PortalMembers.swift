@@ -12,31 +12,22 @@ import NIOCore
 extension Portal {
     func memberFields(_ sent: SentForm?, language: Language) -> [FormField] {
         let t = { (key: String) in PortalText.word(key, language) }
-        let chosenRole = sent?.fields["role"] ?? MemberRole.anggota.rawValue
         var fields: [FormField] = [
             .text("name", t("name"), hint: t("memberNameHint")),
-            FormField(name: "role", label: t("role"), isSelect: true, options: MemberRole.allCases.map { role in
-                Option(value: role.rawValue, label: Self.roleName(role, language), selected: role.rawValue == chosenRole)
-            }),
+            .select("role", t("role"), MemberRole.allCases.map { ($0.rawValue, Self.roleName($0, language)) }, chosen: MemberRole.anggota.rawValue, sent: sent),
             .text("position", t("position"), hint: t("positionHint")),
             .text("institution", t("institution"), hint: t("institutionHint")),
             .text("email", t("email"), optional: true),
             .text("phone", t("phone"), hint: t("phoneHint"), optional: true),
             .date("from", t("memberFrom"), hint: t("memberFromHint"), optional: true),
         ]
-        if let sent {
-            for index in fields.indices where fields[index].isText || fields[index].isDate {
-                fields[index].value = sent.fields[fields[index].name] ?? ""
-            }
-        }
+        Self.keep(sent, in: &fields)
         return fields
     }
 
     func memberForm(_ request: Request, _ visitor: Visitor, code: String, sent: SentForm? = nil, error: GugusError? = nil) async throws -> Response {
-        let gugus = try gugus(for: visitor)
         let language = visitor.language
-        let taskForce = try await gugus.taskForce(.region(code))
-        try gugus.caller.requireWrite(to: taskForce)
+        let taskForce = try await writableTaskForce(try gugus(for: visitor), code: code)
         return regionFormPage(
             request, visitor, code: code, regionName: taskForce.regionName ?? taskForce.name, heading: PortalText.word("addMember", language),
             lead: PortalText.word("addMemberLead", language), action: "/regions/\(code)/members", fields: memberFields(sent, language: language),
@@ -67,8 +58,7 @@ extension Portal {
 
     /// A current member of the region's task force, by membership id.
     func currentMember(_ gugus: DatabaseGugus, code: String, id: Int64) async throws -> (TaskForce, Member) {
-        let taskForce = try await gugus.taskForce(.region(code))
-        try gugus.caller.requireWrite(to: taskForce)
+        let taskForce = try await writableTaskForce(gugus, code: code)
         let members = try await gugus.all { page in try await gugus.members(taskForce: .id(taskForce.id), at: nil, page: page) }
         guard let member = members.first(where: { $0.id == id }) else {
             throw GugusError.notFound(Localized(
@@ -85,15 +75,17 @@ extension Portal {
         let code = context.parameters.get("code") ?? ""
         let (taskForce, member) = try await currentMember(gugus, code: code, id: try context.id())
         let t = { (key: String) in PortalText.word(key, language) }
-        var on = FormField.date("on", t("memberEndOn"), hint: t("memberEndOnHint"))
-        on.value = sent?.fields["on"] ?? CivilDate(Date(), in: taskForce.zone.timeZone).description
-        var reason = FormField.text("reason", t("memberEndReason"), hint: t("memberEndReasonHint"), optional: true)
-        reason.value = sent?.fields["reason"] ?? ""
+        var fields = [
+            FormField.date("on", t("memberEndOn"), hint: t("memberEndOnHint")),
+            FormField.text("reason", t("memberEndReason"), hint: t("memberEndReasonHint"), optional: true),
+        ]
+        fields[0].value = CivilDate(Date(), in: taskForce.zone.timeZone).description
+        Self.keep(sent, in: &fields)
         let heading = "\(t("endMembership")): \(member.name)"
         return regionFormPage(
             request, visitor, code: code, regionName: taskForce.regionName ?? taskForce.name, heading: heading,
             lead: "\(Self.roleName(member.role, language)) · \(member.position) · \(member.institution). \(t("endMembershipLead"))",
-            action: "/regions/\(code)/members/\(member.id)/end", fields: [on, reason], error: error, fallback: "on")
+            action: "/regions/\(code)/members/\(member.id)/end", fields: fields, error: error, fallback: "on")
     }
 
     func endMember(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {

@@ -79,15 +79,19 @@ extension Portal {
         var upcoming: [SessionLine] = []
         var past: [SessionLine] = []
         var zone = RegionZone.jakarta
-        if let id = status.taskForceId {
-            zone = try await gugus.taskForce(.id(id)).zone
-            let reference = TaskForceRef.id(id)
+        var taskForce: TaskForce?
+        if let id = status.taskForceId { taskForce = try await gugus.taskForce(.id(id)) }
+        // The same rules as the API's: change this task force, or, before it exists, create it.
+        let mayChange = taskForce.map { (try? gugus.caller.requireWrite(to: $0)) != nil }
+            ?? ((try? gugus.caller.requireCreate(inRegion: code)) != nil)
+        if let taskForce {
+            zone = taskForce.zone
+            let reference = TaskForceRef.id(taskForce.id)
             do {
                 history = try await gugus.all { page in try await gugus.decrees(taskForce: reference, page: page) }
                     .sorted { $0.effectiveFrom > $1.effectiveFrom }.map { Self.decreeLine($0, language) }
-                let taskForce = try await gugus.taskForce(reference)
                 let seesContacts = visitor.caller?.seesContacts(of: taskForce) ?? false
-                let mayEnd = at == nil && (try? gugus.caller.requireWrite(to: taskForce)) != nil
+                let mayEnd = at == nil && mayChange
                 members = try await gugus.all { page in try await gugus.members(taskForce: reference, at: at, page: page) }.map { member in
                     MemberLine(
                         id: member.id, name: member.name, role: Self.roleName(member.role, language), position: member.position,
@@ -103,7 +107,6 @@ extension Portal {
             upcoming = sessions.filter { $0.startsAt >= now && $0.status == .scheduled }.map { Self.line($0, region: nil, language: language) }
             past = sessions.filter { $0.startsAt < now || $0.status != .scheduled }.reversed().map { Self.line($0, region: nil, language: language) }
         }
-        let mayChange = visitor.caller.map { $0.role == .admin || ($0.role == .coordinator && $0.regionCode == code) } == true
         let vacant = status.vacantCoreRoles.map { Self.roleName($0, language) }.joined(separator: ", ")
         let model = RegionPage(
             frame: frame(visitor, request: request, title: status.regionName, crumbs: [Crumb(label: status.regionName)],

@@ -56,31 +56,25 @@ extension Portal {
 
     func ruleFields(_ sent: SentForm?, language: Language) -> [FormField] {
         let t = { (key: String) in PortalText.word(key, language) }
-        func select(_ name: String, _ label: String, _ options: [(String, String)], default value: String, hint: String? = nil) -> FormField {
-            let chosen = sent?.fields[name] ?? value
-            return FormField(name: name, label: label, hint: hint, isSelect: true,
-                             options: options.map { Option(value: $0.0, label: $0.1, selected: $0.0 == chosen) })
-        }
         let offsets = ["1h", "3h", "1d", "2d", "3d", "7d", "14d"].map { value in
             (value, (try? DurationText(parsing: value, field: "offset")).map { Self.durationWords($0, language) } ?? value)
         }
-        var webhook = FormField.text("webhook_url", t("webhookURL"), hint: t("webhookURLHint"), optional: true)
-        webhook.value = sent?.fields["webhook_url"] ?? ""
-        return [
-            select("offset", t("ruleOffset"), offsets, default: "1d"),
-            select("audience", t("ruleAudience"), [ReminderRule.Audience.participants, .members, .organizers].map {
+        var fields: [FormField] = [
+            .select("offset", t("ruleOffset"), offsets, chosen: "1d", sent: sent),
+            .select("audience", t("ruleAudience"), [ReminderRule.Audience.participants, .members, .organizers].map {
                 ($0.rawValue, t("audience_\($0.rawValue)"))
-            }, default: "participants"),
-            select("channel", t("channel"), ReminderRule.Channel.allCases.map { ($0.rawValue, t("channel_\($0.rawValue)")) }, default: "email"),
-            webhook,
+            }, chosen: "participants", sent: sent),
+            .select("channel", t("channel"), ReminderRule.Channel.allCases.map { ($0.rawValue, t("channel_\($0.rawValue)")) }, chosen: "email", sent: sent),
+            .text("webhook_url", t("webhookURL"), hint: t("webhookURLHint"), optional: true),
         ]
+        Self.keep(sent, in: &fields)
+        return fields
     }
 
     func rulesPage(_ request: Request, _ visitor: Visitor, code: String, sent: SentForm? = nil, error: GugusError? = nil) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let language = visitor.language
-        let taskForce = try await gugus.taskForce(.region(code))
-        try gugus.caller.requireWrite(to: taskForce)
+        let taskForce = try await writableTaskForce(gugus, code: code)
         let rules = try await gugus.reminderRules().filter { $0.sessionId == nil && ($0.taskForceId == nil || $0.taskForceId == taskForce.id) }
         var fields = ruleFields(sent, language: language)
         let errors = error.map { Self.place($0, on: &fields, fallback: "offset", language: language) } ?? []

@@ -26,47 +26,38 @@ extension Portal {
     /// Date, time and zone: the fields a start takes, the zone the province's unless another was chosen.
     static func startFields(_ sent: SentForm?, zone: RegionZone, language: Language) -> [FormField] {
         let t = { (key: String) in PortalText.word(key, language) }
-        var date = FormField.date("date", t("sessionDate"))
-        var time = FormField(name: "time", label: t("sessionTime"), hint: t("sessionTimeHint"), isText: true, isShort: true)
-        date.value = sent?.fields["date"] ?? ""
-        time.value = sent?.fields["time"] ?? ""
         let chosen = sent?.optional("tz") ?? zone.identifier
-        let tz = FormField(name: "tz", label: t("sessionZone"), hint: "\(t("sessionZoneHint")) \(zone.label).", isSelect: true,
-                           options: zoneOptions(chosen: chosen, language: language))
-        return [date, time, tz]
+        var fields = [
+            FormField.date("date", t("sessionDate")),
+            FormField(name: "time", label: t("sessionTime"), hint: t("sessionTimeHint"), isText: true, isShort: true),
+            FormField(name: "tz", label: t("sessionZone"), hint: "\(t("sessionZoneHint")) \(zone.label).", isSelect: true,
+                      options: zoneOptions(chosen: chosen, language: language)),
+        ]
+        keep(sent, in: &fields)
+        return fields
     }
 
     func sessionFields(_ sent: SentForm?, zone: RegionZone, language: Language) -> [FormField] {
         let t = { (key: String) in PortalText.word(key, language) }
-        func select(_ name: String, _ label: String, _ options: [(String, String)], default value: String, optional: Bool = false) -> FormField {
-            let chosen = sent?.fields[name] ?? value
-            return FormField(name: name, label: label, isSelect: true,
-                             options: options.map { Option(value: $0.0, label: $0.1, selected: $0.0 == chosen) }, optional: optional)
-        }
         var fields: [FormField] = [.text("title", t("sessionTitleField"), hint: t("sessionTitleHint"))]
-        fields.append(select("format", t("format"), OutreachSession.Format.allCases.map { ($0.rawValue, t("format_\($0.rawValue)")) }, default: "sosialisasi"))
+        fields.append(.select("format", t("format"), OutreachSession.Format.allCases.map { ($0.rawValue, t("format_\($0.rawValue)")) },
+                              chosen: "sosialisasi", sent: sent))
         fields += Self.startFields(sent, zone: zone, language: language)
-        fields.append(select("duration", t("duration"), Self.durations.map { ($0.value, language == .id ? $0.id : $0.en) }, default: "3h"))
-        fields.append(select("mode", t("mode"), OutreachSession.Mode.allCases.map { ($0.rawValue, t("mode_\($0.rawValue)")) }, default: "luring"))
+        fields.append(.select("duration", t("duration"), Self.durations.map { ($0.value, language == .id ? $0.id : $0.en) }, chosen: "3h", sent: sent))
+        fields.append(.select("mode", t("mode"), OutreachSession.Mode.allCases.map { ($0.rawValue, t("mode_\($0.rawValue)")) }, chosen: "luring", sent: sent))
         fields.append(.text("venue", t("venue"), hint: t("venueHint"), optional: true))
         fields.append(.text("online_url", t("onlineURL"), hint: t("onlineURLHint"), optional: true))
         var capacity = FormField.text("capacity", t("capacity"), hint: t("capacityHint"), optional: true)
         capacity.isShort = true
         fields.append(capacity)
         fields.append(.text("notes", t("notes"), optional: true))
-        if let sent {
-            for index in fields.indices where fields[index].isText && fields[index].value.isEmpty {
-                fields[index].value = sent.fields[fields[index].name] ?? ""
-            }
-        }
+        Self.keep(sent, in: &fields)
         return fields
     }
 
     func sessionForm(_ request: Request, _ visitor: Visitor, code: String, sent: SentForm? = nil, error: GugusError? = nil) async throws -> Response {
-        let gugus = try gugus(for: visitor)
         let language = visitor.language
-        let taskForce = try await gugus.taskForce(.region(code))
-        try gugus.caller.requireWrite(to: taskForce)
+        let taskForce = try await writableTaskForce(try gugus(for: visitor), code: code)
         return regionFormPage(
             request, visitor, code: code, regionName: taskForce.regionName ?? taskForce.name,
             heading: PortalText.word("scheduleSession", language), lead: PortalText.word("scheduleSessionLead", language),
@@ -95,9 +86,7 @@ extension Portal {
                 en: "the time '\(sent["time"])' cannot be read; write it like 09.00 or 14.30")))
         }
         guard problems.isEmpty else {
-            throw GugusError(.invalid, problems.count == 1 ? problems[0].message : Localized(
-                id: problems.map(\.message.id).joined(separator: "; "), en: problems.map(\.message.en).joined(separator: "; ")),
-                fieldErrors: problems)
+            throw GugusError.invalid(problems)
         }
         return "\(sent["date"]) \(time.count == 4 ? "0" + time : time)"
     }
@@ -143,7 +132,6 @@ extension Portal {
         let id = try context.id()
         let sent = try await Self.sentForm(request, limit: 64 * 1024)
         try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
-        let pendingBefore = try await pendingReminders(gugus, session: id)
         do {
             switch action {
             case "reschedule":
@@ -151,6 +139,7 @@ extension Portal {
                 let moved = try await pendingReminders(gugus, session: id)
                 return Self.redirect("/sessions/\(id)?done=rescheduled&reminders=\(moved)")
             case "cancel":
+                let pendingBefore = try await pendingReminders(gugus, session: id)
                 _ = try await gugus.cancelSession(id: id, reason: sent.optional("reason"))
                 let skipped = pendingBefore - (try await pendingReminders(gugus, session: id))
                 return Self.redirect("/sessions/\(id)?done=cancelled&reminders=\(skipped)")
@@ -195,11 +184,8 @@ extension Portal {
         }
         var cancel = [FormField.text("reason", t("cancelReason"), hint: t("cancelReasonHint"), optional: true)]
         var complete = [FormField.text("notes", t("notes"), optional: true), FormField.text("outcome", t("outcome"), hint: t("outcomeHint"), optional: true)]
-        if let sent, action == "cancel" { cancel[0].value = sent.fields["reason"] ?? "" }
-        if let sent, action == "complete" {
-            complete[0].value = sent.fields["notes"] ?? ""
-            complete[1].value = sent.fields["outcome"] ?? ""
-        }
+        Self.keep(action == "cancel" ? sent : nil, in: &cancel)
+        Self.keep(action == "complete" ? sent : nil, in: &complete)
         var errors: [FieldError] = []
         if let error {
             switch action {

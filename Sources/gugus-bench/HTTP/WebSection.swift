@@ -88,16 +88,17 @@ struct WebSection: BenchSection {
         }
     }
 
+    static let pageLabel = "GET / (the map page)", jsonLabel = "GET /v1/status"
+
     static func targets(base: String, token: String, session: String) -> [Target] {
         [
-            Target(label: "GET / (the map page)", url: base + "/", header: "Cookie: gugus_session=\(session)"),
-            Target(label: "GET /v1/status", url: base + "/v1/status", header: "Authorization: Bearer \(token)"),
+            Target(label: pageLabel, url: base + "/", header: "Cookie: gugus_session=\(session)"),
+            Target(label: jsonLabel, url: base + "/v1/status", header: "Authorization: Bearer \(token)"),
         ]
     }
 
     private func report(_ measured: [Measured], cores: Int, seconds: Int, warmup: Int) -> SectionReport {
-        let labels = Self.targets(base: "", token: "", session: "").map(\.label)
-        let (page, json) = (labels[0], labels[1])
+        let (page, json) = (Self.pageLabel, Self.jsonLabel)
         var figures: [Figure] = []
         for data in measured {
             let members = data.counts.first { $0.0 == "membership" }.map { BenchReport.number(Double($0.1)) } ?? "?"
