@@ -107,6 +107,19 @@ def screenshot(driver, path, name):
             driver.set_window_size(width, min(height + 20, 6000))
             file = os.path.join(SHOTS, f"{name}-{width}-{language}.png")
             driver.save_screenshot(file)
+            # Nothing wider than the window, except inside a box that scrolls sideways on its
+            # own (a table's wrapper, the tile map).
+            wide = driver.execute_script("""
+                const limit = document.documentElement.clientWidth;
+                const scrolls = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+                    if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true; } return false; };
+                const over = [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > limit + 1 && !scrolls(e))
+                    .slice(0, 3).map(e => e.tagName + ' ' + (e.getAttribute('class') || '') + ' ' + (e.id || ''));
+                const page = document.documentElement.scrollWidth;
+                return page > limit ? over.concat(['the page is ' + page + ' px wide']) : over;
+            """)
+            check(not wide, f"{path} at {width} px ({language}) fits the window ({wide})")
     driver.get(f"{BASE}/?lang=id")
     driver.set_window_size(1366, 900)
     print(f"ok: screenshots of {path} at 360 and 1366 px, in Indonesian and English, in {SHOTS}", flush=True)
@@ -203,6 +216,7 @@ def main():
         os.unlink(file.name)
         digest = hashlib.sha256(pdf).hexdigest()
         check(digest in driver.page_source, "the decree page shows the PDF's SHA-256")
+        decree_path = driver.current_url.split("?")[0].replace(BASE, "")
         href = driver.find_element(By.LINK_TEXT, "Unduh berkas SK (PDF)").get_attribute("href")
         request = urllib.request.Request(href, headers={"Cookie": f"gugus_session={driver.get_cookie('gugus_session')['value']}"})
         with urllib.request.urlopen(request) as response:
@@ -211,6 +225,7 @@ def main():
         check(tile_state(driver, "75") == "established", "Gorontalo's tile now says established")
         no_console_errors(driver, "the decree form and page")
         screenshot(driver, "/regions/75/decrees/new", "decree-form")
+        screenshot(driver, decree_path, "decree")
 
         # Maluku Utara's coordinator schedules a session at 09.00: the page, the reminder list
         # and the ICS say 09.00 WIT (the server runs in New York time). Rescheduled, the
@@ -282,6 +297,7 @@ def main():
         table = driver.find_element(By.ID, "member-table").text
         check(all(name in table for name in ["Budi Santoso", "Maria Ulfa", "Rina Lestari"]), "the roster shows the 3 members")
         screenshot(driver, "/regions/82/members/import", "import-form")
+        screenshot(driver, "/regions/82/reminder-rules", "rules")
         # Another province's forms are not this coordinator's: a 403 page, in words.
         for path in ["/regions/75/decrees/new", "/regions/81/sessions/new", "/regions/81/members/import"]:
             driver.get(BASE + path)
@@ -339,6 +355,7 @@ def main():
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         check(pdf.startswith(b"%PDF") and pages == 1, f"the daftar hadir prints on one A4 page ({pages} pages, attendance-list-a4.pdf)")
         screenshot(driver, session_url.replace(BASE, "") + "/attendance-list", "attendance-list")
+        screenshot(driver, session_url.replace(BASE, ""), "session")
         no_console_errors(driver, "check-in and the attendance list")
 
         # Screenshots, for people to look at.

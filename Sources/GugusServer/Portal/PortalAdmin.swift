@@ -15,6 +15,7 @@ extension Portal {
     struct TokensPage: PortalView {
         var frame: Frame
         var tokens: [TokenLine]
+        var hasTokens: Bool
         /// The secret of the token just issued: shown on this one page, never again.
         var issued: IssuedView?
         var action: String
@@ -76,6 +77,7 @@ extension Portal {
                     expires: token.expiresAt.map { LocalTime.long($0, in: .jakarta, language: language) }, active: active,
                     stateLabel: PortalText.word(state, language), revokeAction: active ? "/admin/tokens/\(token.id)/revoke" : nil)
             },
+            hasTokens: !tokens.isEmpty,
             issued: issued.map { IssuedView(name: $0.token.name, secret: $0.secret) },
             action: "/admin/tokens", fields: fields, errors: errors, hasErrors: !errors.isEmpty)
         return page("tokens", model, visitor: visitor, status: status)

@@ -130,6 +130,7 @@ enum PortalText {
         "issueToken": ("Terbitkan token", "Issue a token"),
         "tokenIssued": ("Token diterbitkan. Salin rahasianya sekarang: rahasia ini tidak akan ditampilkan lagi.",
                         "Token issued. Copy its secret now: it will not be shown again."),
+        "noTokens": ("Belum ada token API.", "No API tokens yet."),
         "tokenRevoked": ("Token dicabut.", "Token revoked."),
         "revoke": ("Cabut", "Revoke"),
         "tokenStateRevoked": ("dicabut", "revoked"),
