@@ -16,6 +16,10 @@ public actor PostgresConnection {
     /// Set when a query was cancelled or the transaction state is unknown: a pool must not
     /// hand this connection to anyone else.
     private(set) var isTainted = false
+    /// The statements prepared on this connection, and those to deallocate once it is
+    /// between transactions.
+    private var statements: StatementCache
+    private var unusedStatements: [String] = []
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         thread.serialExecutor.asUnownedSerialExecutor()
@@ -24,17 +28,21 @@ public actor PostgresConnection {
     /// The executor that keeps a task on this connection's thread: see ``PostgresPool``.
     nonisolated var taskExecutor: any TaskExecutor { thread.taskExecutor }
 
-    private init(thread: ConnectionThread, logger: Logger) {
+    private init(thread: ConnectionThread, logger: Logger, statementCacheCapacity: Int) {
         self.thread = thread
         self.logger = logger
         self.canceller = Canceller()
+        self.statements = StatementCache(capacity: statementCacheCapacity)
     }
 
-    /// Connects, on the new connection's own thread.
+    /// Connects, on the new connection's own thread. The connection keeps up to
+    /// `statementCacheCapacity` statements prepared (see ``query(_:file:line:)``).
     public static func connect(
-        _ configuration: PostgresConfiguration, logger: Logger = Logger(label: "gugus.postgres")
+        _ configuration: PostgresConfiguration, logger: Logger = Logger(label: "gugus.postgres"),
+        statementCacheCapacity: Int = 256
     ) async throws(PostgresError) -> PostgresConnection {
-        let connection = PostgresConnection(thread: ConnectionThread(name: "postgres"), logger: logger)
+        let connection = PostgresConnection(
+            thread: ConnectionThread(name: "postgres"), logger: logger, statementCacheCapacity: max(1, statementCacheCapacity))
         try await connection.open(configuration)
         return connection
     }
@@ -81,6 +89,10 @@ public actor PostgresConnection {
     // MARK: Queries
 
     /// Runs a statement and returns its rows.
+    ///
+    /// The statement is prepared on the connection the first time its SQL text (with the
+    /// same parameter types) is run, and only bound and executed after that, as
+    /// `pgbench -M prepared` does: the server does not parse and plan it again.
     @discardableResult
     public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
         // A task cancelled before it got here never starts the statement.
@@ -130,15 +142,58 @@ public actor PostgresConnection {
         _ = try run(query, file: file, line: line)
     }
 
-    private func run(_ query: PostgresQuery, file: String, line: Int) throws(PostgresError) -> PostgresRows {
+    private func run(_ query: PostgresQuery, file: String, line: Int, retried: Bool = false) throws(PostgresError) -> PostgresRows {
         guard let connection else {
             throw PostgresError(.closed, message: "the connection is closed", query: query.sql, file: file, line: line)
         }
-        let sql = query.sql
-        let bindings = query.bindings
-        let result: OpaquePointer? = withParameterArrays(bindings) { count, types, values in
-            PQexecParams(connection, sql, count, types, values, nil, nil, 0)
+        let key = StatementCache.Key(sql: query.sql, types: query.bindings.types)
+        let statement = try prepared(key, on: connection, file: file, line: line)
+        let result: OpaquePointer? = withParameterArrays(query.bindings) { count, types, values in
+            if let statement {
+                PQexecPrepared(connection, statement, count, values, nil, nil, 0)
+            } else {
+                PQexecParams(connection, key.sql, count, types, values, nil, nil, 0)
+            }
         }
+        do {
+            return PostgresRows(handle: try check(result, on: connection, query: key.sql, file: file, line: line),
+                                query: key.sql, file: file, line: line)
+        } catch let error where statement != nil && error.isStalePlan {
+            // A table the statement reads changed its columns (a migration): the server
+            // refuses the old plan. Prepare it again; outside a transaction nothing was lost.
+            if let stale = statements.remove(key) { unusedStatements.append(stale) }
+            guard !retried, PQtransactionStatus(connection) == PQTRANS_IDLE else { throw error }
+            return try run(query, file: file, line: line, retried: true)
+        }
+    }
+
+    /// The name of the statement prepared for `key`, preparing it first if need be; nil when
+    /// the cache is full inside a transaction, where the query is sent unnamed instead
+    /// (a statement is deallocated only between transactions, as a failed one refuses it).
+    private func prepared(_ key: StatementCache.Key, on connection: OpaquePointer, file: String, line: Int) throws(PostgresError) -> String? {
+        if let name = statements.name(for: key) { return name }
+        let idle = PQtransactionStatus(connection) == PQTRANS_IDLE
+        if idle {
+            if statements.isFull, let victim = statements.removeLeastRecentlyUsed() { unusedStatements.append(victim) }
+            for name in unusedStatements {
+                _ = try check(PQexec(connection, "DEALLOCATE \(name)"), on: connection, query: "DEALLOCATE \(name)", file: file, line: line)
+            }
+            unusedStatements.removeAll()
+        }
+        guard !statements.isFull else { return nil }
+        let name = statements.newName()
+        let types = key.types.map { Oid($0.rawValue) }
+        let result = types.withUnsafeBufferPointer { types in
+            PQprepare(connection, name, key.sql, Int32(types.count), types.baseAddress)
+        }
+        _ = try check(result, on: connection, query: key.sql, file: file, line: line)
+        statements.insert(key, name: name)
+        return name
+    }
+
+    /// The result of a libpq call, or the error it reports; marks the connection tainted
+    /// when its state is no longer known.
+    private func check(_ result: OpaquePointer?, on connection: OpaquePointer, query sql: String, file: String, line: Int) throws(PostgresError) -> ResultHandle {
         guard let result else {
             isTainted = true
             throw PostgresError(.connection, message: Self.errorMessage(connection), query: sql, file: file, line: line)
@@ -146,7 +201,7 @@ public actor PostgresConnection {
         let handle = ResultHandle(result)  // clears the result exactly once, on every path
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return PostgresRows(handle: handle, query: sql, file: file, line: line)
+            return handle
         default:
             let error = withExtendedLifetime(handle) {
                 Self.serverError(result, connection: connection, query: sql, file: file, line: line)

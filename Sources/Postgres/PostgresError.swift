@@ -22,6 +22,7 @@ public struct SQLState: RawRepresentable, Sendable, Hashable, CustomStringConver
     public static let lockNotAvailable = SQLState("55P03")
     public static let undefinedTable = SQLState("42P01")
     public static let syntaxError = SQLState("42601")
+    public static let featureNotSupported = SQLState("0A000")
 
     /// Class 08 (connection exception) and the shutdown codes: the server is gone, not the query wrong.
     public var isConnectionFailure: Bool {
@@ -99,6 +100,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// on a new connection, and a 503 rather than a 500 for an HTTP client.
     public var isConnectionFailure: Bool {
         kind == .connection || kind == .closed || kind == .poolTimeout || (code?.isConnectionFailure ?? false)
+    }
+
+    /// The server's refusal to run a prepared statement whose result columns changed since
+    /// it was prepared (a table it reads was altered): prepare it again.
+    var isStalePlan: Bool {
+        code == .featureNotSupported && message.hasPrefix("cached plan must not change result type")
     }
 
     private func matches(_ state: SQLState, constraint name: String?) -> Bool {

@@ -113,8 +113,13 @@ private actor ServerOnce {
         try await connection.execute("SELECT pg_advisory_lock(\(Int64(0x7465_6d70)))")
         let exists = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)").count > 0
         if !exists {
-            try await connection.execute("CREATE DATABASE \(unsafeSQL: name)")
-            try await Migrator(configuration: server.database(name)).migrate()
+            // Built under another name and renamed once migrated, so that a run that failed
+            // half-way (the server out of connections, say) leaves no empty template behind.
+            let building = name + "_building"
+            try await connection.execute("DROP DATABASE IF EXISTS \(unsafeSQL: building) WITH (FORCE)")
+            try await connection.execute("CREATE DATABASE \(unsafeSQL: building)")
+            try await Migrator(configuration: server.database(building)).migrate()
+            try await connection.execute("ALTER DATABASE \(unsafeSQL: building) RENAME TO \(unsafeSQL: name)")
         }
         try await connection.execute("SELECT pg_advisory_unlock(\(Int64(0x7465_6d70)))")
         template = name

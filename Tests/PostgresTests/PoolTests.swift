@@ -30,17 +30,25 @@ struct PoolTests {
     @Test("an exhausted pool times out with a clear error")
     func exhaustedTimesOut() async throws {
         let pool = PostgresPool(configuration: try await TestDatabase.server(), options: .init(maxConnections: 1, checkoutTimeout: .milliseconds(300)))
+        // The holder keeps the only connection until the test lets go: no fixed sleep that a
+        // loaded machine could outlast before the test has asked.
+        let (taken, tookIt) = AsyncStream<Void>.makeStream()
+        let (release, letGo) = AsyncStream<Void>.makeStream()
         let holder = Task {
-            try await pool.withConnection { connection in try await connection.query("SELECT pg_sleep(2) AS exhausted_pool") }
+            try await pool.withConnection { connection in
+                _ = try await connection.query("SELECT 1")
+                tookIt.yield()
+                for await _ in release { break }
+            }
         }
-        try await TestDatabase.waitUntil(
-            "EXISTS (SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%AS exhausted_pool')")
+        for await _ in taken { break }
         let error = await #expect(throws: PostgresError.self) {
             try await pool.query("SELECT 1")
         }
         #expect(error?.kind == .poolTimeout)
         #expect(error?.message.contains("all 1 in use") == true)
         #expect(error?.isConnectionFailure == true)
+        letGo.yield()
         _ = try await holder.value
         // Once the holder is done, the pool serves again.
         #expect(try await pool.query("SELECT 1").count == 1)
