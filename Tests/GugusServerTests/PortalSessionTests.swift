@@ -73,7 +73,7 @@ struct PortalSessionTests {
         }
     }
 
-    @Test("a second session at the same venue and time is scheduled with a warning that names the first")
+    @Test("a clash at the same venue and time is a warning first: nothing is written until the coordinator accepts it")
     func clashWarning() async throws {
         try await PortalDeployment.with { portal in
             try await Self.seed(portal.gugus)
@@ -82,15 +82,43 @@ struct PortalSessionTests {
                 venue: "Aula Gamalama, Ternate"))
             let coordinator = try await portal.signedIn("kanwil@malut.example.go.id", name: "Kanwil Malut", role: .coordinator, region: "82")
             let form = try await coordinator.get("/regions/82/sessions/new")
-            let sent = try await coordinator.post("/regions/82/sessions", [
+            var fields = [
                 "csrf": try #require(form.csrf), "title": "Sosialisasi", "format": "sosialisasi", "date": "2030-03-04", "time": "10.00",
                 "tz": "Asia/Jayapura", "duration": "2h", "mode": "luring", "venue": "aula gamalama, ternate",
-            ])
-            #expect(sent.status == 303, "\(sent)")
-            let page = try await coordinator.get(try #require(sent.location))
+            ]
+            let before = try await Self.sessions(portal)
+            let warned = try await coordinator.post("/regions/82/sessions", fields)
+            #expect(warned.status == 409, "\(warned)")
+            #expect(warned.html.contains("Bentrok: pada waktu ini sudah ada kegiatan lain di tempat yang sama"), "\(warned)")
+            #expect(warned.html.contains(#"<a href="/sessions/\#(first.id)">Rakor GTD</a>"#))
+            #expect(warned.html.contains(#"<input type="checkbox" id="accept_clash" name="accept_clash" value="1">"#))
+            #expect(warned.html.contains(#"value="Sosialisasi""#), "what was typed stays")
+            #expect(try await Self.sessions(portal) == before, "nothing is scheduled before the clash is accepted")
+
+            // Accepted, it is scheduled, and each session page notes the other.
+            fields["accept_clash"] = "1"
+            let accepted = try await coordinator.post("/regions/82/sessions", fields)
+            #expect(accepted.status == 303, "\(accepted)")
+            let page = try await coordinator.get(try #require(accepted.location))
             #expect(page.html.contains("Perhatian: kegiatan lain di tempat yang sama"), "\(page)")
-            #expect(page.html.contains(#"<a href="/sessions/\#(first.id)">Rakor GTD</a>"#))
             #expect(try await coordinator.get("/sessions/\(first.id)").html.contains("Perhatian: kegiatan lain"), "the first names the second too")
+
+            // Moving a third session onto the first one's time warns the same way.
+            let third = try await portal.gugus.scheduleSession(NewSession(
+                taskForce: .region("82"), title: "Bimtek", starts: "2030-03-04 14:00", duration: DurationText(seconds: 3600)!,
+                venue: "Aula Gamalama, Ternate"))
+            let thirdPage = try await coordinator.get("/sessions/\(third.id)")
+            var move = ["csrf": try #require(thirdPage.csrf), "date": "2030-03-04", "time": "09.30", "tz": "Asia/Jayapura"]
+            let beforeMove = try await Self.sessions(portal)
+            let moveWarned = try await coordinator.post("/sessions/\(third.id)/reschedule", move)
+            #expect(moveWarned.status == 409, "\(moveWarned)")
+            #expect(moveWarned.html.contains("Bentrok: pada waktu ini"), "\(moveWarned)")
+            #expect(moveWarned.html.contains(#"name="time" value="09.30""#), "what was typed stays")
+            #expect(try await Self.sessions(portal) == beforeMove, "nothing is moved before the clash is accepted")
+            move["accept_clash"] = "1"
+            let moved = try await coordinator.post("/sessions/\(third.id)/reschedule", move)
+            #expect(moved.status == 303, "\(moved)")
+            #expect(try await portal.gugus.session(id: third.id).session.startsAt == first.startsAt.addingTimeInterval(1800))
         }
     }
 

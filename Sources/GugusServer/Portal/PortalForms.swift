@@ -75,21 +75,25 @@ extension Portal {
         var errors: [FieldError]
         var hasErrors: Bool
         var footnote: String?
+        var clashWarning: ClashWarning?
     }
 
     /// A region's form page, with an error's messages beside its fields (unknown fields' on
     /// `fallback`) and in the summary; 422 when it was refused.
     func regionFormPage(
         _ request: Request, _ visitor: Visitor, code: String, regionName: String, heading: String, lead: String, action: String,
-        multipart: Bool = false, fields: [FormField], error: GugusError?, fallback: String, footnote: String? = nil
+        multipart: Bool = false, fields: [FormField], error: GugusError?, fallback: String, footnote: String? = nil,
+        clashWarning: ClashWarning? = nil
     ) -> Response {
         var fields = fields
         let errors = error.map { Self.place($0, on: &fields, fallback: fallback, language: visitor.language) } ?? []
+        if clashWarning != nil { fields.append(Self.acceptClashField(visitor.language)) }
         let model = FormPage(
             frame: frame(visitor, request: request, title: heading, crumbs: [Crumb(label: regionName, href: "/regions/\(code)"), Crumb(label: heading)]),
             caption: regionName, heading: heading, lead: lead, action: action, multipart: multipart, fields: fields, errors: errors,
-            hasErrors: !errors.isEmpty, footnote: footnote)
-        return page("form", model, visitor: visitor, status: error == nil ? .ok : .unprocessableContent)
+            hasErrors: !errors.isEmpty, footnote: footnote, clashWarning: clashWarning)
+        let status: HTTPResponse.Status = error != nil ? .unprocessableContent : clashWarning != nil ? .conflict : .ok
+        return page("form", model, visitor: visitor, status: status)
     }
 
     /// What a form sent: its text fields, and its files by field name.

@@ -222,6 +222,8 @@ extension Portal {
         var completeFields: [FormField]
         var errors: [FieldError]
         var hasErrors: Bool
+        /// A clash the reschedule form found, to accept or avoid.
+        var clashWarning: ClashWarning?
     }
 
     struct ParticipantLine: PortalView {
@@ -234,7 +236,7 @@ extension Portal {
 
     func sessionPage(
         _ request: Request, _ context: GugusRequestContext, _ visitor: Visitor, sent: SentForm? = nil, action: String? = nil,
-        error: GugusError? = nil, status: HTTPResponse.Status = .ok
+        error: GugusError? = nil, clashes rescheduleClashes: [OutreachSession] = [], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let language = visitor.language
@@ -250,18 +252,12 @@ extension Portal {
         if mayChange {
             let all = try await gugus.all { page in try await gugus.reminders(ReminderQuery(sessionId: session.id, page: page)) }
             reminders = Self.reminderLines(all, zone: zone, language: language)
-            if session.status == .scheduled, let venue = session.venue?.lowercased().trimmingCharacters(in: .whitespaces) {
-                let others = try await gugus.all { page in
-                    try await gugus.sessions(SessionQuery(taskForce: .id(taskForce.id), status: .scheduled, page: page))
-                }
-                clashes = others.filter { other in
-                    other.id != session.id && other.venue?.lowercased().trimmingCharacters(in: .whitespaces) == venue
-                        && other.startsAt < session.endsAt && session.startsAt < other.endsAt
-                }.map { Self.line($0, region: nil, language: language) }
-            }
             if session.status == .scheduled {
+                clashes = try await self.clashes(gugus, taskForce: taskForce.id, venue: session.venue, from: session.startsAt,
+                                                 to: session.endsAt, excluding: session.id)
+                    .map { Self.line($0, region: nil, language: language) }
                 change = sessionChangeForms(session, sent: action == "invite" ? nil : sent, action: action,
-                                            error: action == "invite" ? nil : error, language: language)
+                                            error: action == "invite" ? nil : error, clashes: rescheduleClashes, language: language)
                 invite = try await inviteForms(detail, taskForce: taskForce, gugus: gugus, sent: action == "invite" ? sent : nil,
                                                error: action == "invite" ? error : nil, language: language)
             }

@@ -55,14 +55,16 @@ extension Portal {
         return fields
     }
 
-    func sessionForm(_ request: Request, _ visitor: Visitor, code: String, sent: SentForm? = nil, error: GugusError? = nil) async throws -> Response {
+    func sessionForm(
+        _ request: Request, _ visitor: Visitor, code: String, sent: SentForm? = nil, error: GugusError? = nil, clashes: [OutreachSession] = []
+    ) async throws -> Response {
         let language = visitor.language
         let taskForce = try await writableTaskForce(try gugus(for: visitor), code: code)
         return regionFormPage(
             request, visitor, code: code, regionName: taskForce.regionName ?? taskForce.name,
             heading: PortalText.word("scheduleSession", language), lead: PortalText.word("scheduleSessionLead", language),
             action: "/regions/\(code)/sessions", fields: sessionFields(sent, zone: taskForce.zone, language: language), error: error,
-            fallback: "title")
+            fallback: "title", clashWarning: Self.clashWarning(clashes, language: language))
     }
 
     func newSessionPage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
@@ -108,6 +110,13 @@ extension Portal {
             } else {
                 capacity = nil
             }
+            let taskForce = try await writableTaskForce(gugus, code: code)
+            let clashing = try await unacceptedClashes(
+                sent, gugus: gugus, taskForce: taskForce.id, zone: taskForce.zone, venue: sent.optional("venue"),
+                length: (try? DurationText(parsing: sent["duration"], field: "duration"))?.timeInterval)
+            guard clashing.isEmpty else {
+                return try await sessionForm(request, visitor, code: code, sent: sent, clashes: clashing)
+            }
             let session = try await gugus.scheduleSession(NewSession(
                 taskForce: .region(code), title: sent["title"], starts: try Self.starts(sent),
                 duration: try DurationText(parsing: sent["duration"], field: "duration"), timeZone: sent.optional("tz"),
@@ -118,6 +127,53 @@ extension Portal {
         } catch let error as GugusError where error.kind == .invalid || error.kind == .conflict {
             return try await sessionForm(request, visitor, code: code, sent: sent, error: error)
         }
+    }
+
+    // MARK: Clashes
+
+    /// A clash found before a session is scheduled or moved, shown above its form; the form
+    /// gains a box to tick to schedule it anyway.
+    struct ClashWarning: PortalView {
+        var clashes: [SessionLine]
+    }
+
+    static func clashWarning(_ clashes: [OutreachSession], language: Language) -> ClashWarning? {
+        clashes.isEmpty ? nil : ClashWarning(clashes: clashes.map { line($0, region: nil, language: language) })
+    }
+
+    static func acceptClashField(_ language: Language) -> FormField {
+        FormField(name: "accept_clash", label: PortalText.word("acceptClash", language), isCheckbox: true)
+    }
+
+    /// Other scheduled sessions of the task force at the same venue at an overlapping time:
+    /// what `DatabaseGugus` warns of after it schedules, looked up here before anything is
+    /// written, so that the coordinator can change the time or accept the clash.
+    func clashes(
+        _ gugus: DatabaseGugus, taskForce: Int64, venue: String?, from starts: Date, to ends: Date, excluding id: Int64? = nil
+    ) async throws -> [OutreachSession] {
+        func normalised(_ venue: String?) -> String? {
+            let text = venue?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            return text.isEmpty ? nil : text
+        }
+        guard let venue = normalised(venue) else { return [] }
+        let scheduled = try await gugus.all { page in
+            try await gugus.sessions(SessionQuery(taskForce: .id(taskForce), status: .scheduled, page: page))
+        }
+        return scheduled.filter { other in
+            other.id != id && normalised(other.venue) == venue && other.startsAt < ends && starts < other.endsAt
+        }
+    }
+
+    /// The clashes of the time a form proposes, unless it says to schedule anyway. A time
+    /// that cannot be read yet has none: the call that follows says what is wrong with it.
+    func unacceptedClashes(
+        _ sent: SentForm, gugus: DatabaseGugus, taskForce: Int64, zone: RegionZone, venue: String?, length: TimeInterval?,
+        excluding id: Int64? = nil
+    ) async throws -> [OutreachSession] {
+        guard sent["accept_clash"] != "1", let length, let text = try? Self.starts(sent) else { return [] }
+        let chosen = sent.optional("tz").map { identifier in try? RegionZone(identifier: identifier, field: "tz") }
+        guard let zone = chosen ?? zone, let starts = try? LocalTime.parse(text, in: zone, field: "starts") else { return [] }
+        return try await clashes(gugus, taskForce: taskForce, venue: venue, from: starts, to: starts.addingTimeInterval(length), excluding: id)
     }
 
     // MARK: Changing a session
@@ -135,6 +191,13 @@ extension Portal {
         do {
             switch action {
             case "reschedule":
+                let current = try await gugus.session(id: id).session
+                let clashing = try await unacceptedClashes(
+                    sent, gugus: gugus, taskForce: current.taskForceId, zone: current.zone, venue: current.venue,
+                    length: current.endsAt.timeIntervalSince(current.startsAt), excluding: id)
+                guard clashing.isEmpty else {
+                    return try await sessionPage(request, context, visitor, sent: sent, action: action, clashes: clashing, status: .conflict)
+                }
                 _ = try await gugus.rescheduleSession(id: id, SessionChange(starts: try Self.starts(sent), timeZone: sent.optional("tz")))
                 let moved = try await pendingReminders(gugus, session: id)
                 return Self.redirect("/sessions/\(id)?done=rescheduled&reminders=\(moved)")
@@ -173,9 +236,13 @@ extension Portal {
 
     /// The three forms of a scheduled session, the one that was sent keeping what was typed
     /// and its messages.
-    func sessionChangeForms(_ session: OutreachSession, sent: SentForm?, action: String?, error: GugusError?, language: Language) -> SessionChangeForms {
+    func sessionChangeForms(
+        _ session: OutreachSession, sent: SentForm?, action: String?, error: GugusError?, clashes: [OutreachSession], language: Language
+    ) -> SessionChangeForms {
         let t = { (key: String) in PortalText.word(key, language) }
         var reschedule = Self.startFields(action == "reschedule" ? sent : nil, zone: session.zone, language: language)
+        let clashWarning = Self.clashWarning(clashes, language: language)
+        if clashWarning != nil { reschedule.append(Self.acceptClashField(language)) }
         if action != "reschedule" {
             // "2025-05-06 09:00 WIT": the date and the time as the fields take them.
             let parts = LocalTime.short(session.startsAt, in: session.zone).split(separator: " ")
@@ -197,7 +264,8 @@ extension Portal {
         return SessionChangeForms(
             rescheduleAction: "/sessions/\(session.id)/reschedule", rescheduleFields: reschedule,
             cancelAction: "/sessions/\(session.id)/cancel", cancelFields: cancel,
-            completeAction: "/sessions/\(session.id)/complete", completeFields: complete, errors: errors, hasErrors: !errors.isEmpty)
+            completeAction: "/sessions/\(session.id)/complete", completeFields: complete, errors: errors, hasErrors: !errors.isEmpty,
+            clashWarning: clashWarning)
     }
 
     // MARK: The session's reminders
