@@ -10,7 +10,7 @@ struct Figure: Codable, Sendable {
     }
 
     struct Reference: Codable, Sendable {
-        /// What produced it, precisely enough to repeat: `pgbench -M extended -c 8 -j 2`.
+        /// What produced it, precisely enough to repeat: `pgbench -M prepared -c 8 -j 2`.
         var name: String
         var value: Double
     }

@@ -30,7 +30,7 @@ struct PgBench: Sendable {
         }
 
         /// How the report names the reference, precisely enough to repeat it.
-        var commandSummary: String { "pgbench -M extended -c \(clients) -j \(threads)" }
+        var commandSummary: String { "pgbench -M prepared -c \(clients) -j \(threads)" }
     }
 
     /// What one run measured.
@@ -41,12 +41,12 @@ struct PgBench: Sendable {
         var cpuPerTransaction: Duration
     }
 
-    /// Runs `script` for `seconds` with the extended protocol (one Parse/Bind/Execute per
-    /// statement, as `PQexecParams` sends).
+    /// Runs `script` for `seconds` with prepared statements (each prepared once per
+    /// connection, then Bind/Execute), as the libpq layer sends them.
     /// `variables` are given with `-D name=value`, for the script's `:name`.
     func run(script: URL, load: Load, seconds: Int, connection: String, variables: [String: String] = [:]) async throws -> Run {
         let arguments = [
-            "--no-vacuum", "--protocol=extended",
+            "--no-vacuum", "--protocol=prepared",
             "--client=\(load.clients)", "--jobs=\(load.threads)", "--time=\(seconds)",
             "--file=\(script.path)",
         ] + variables.sorted { $0.key < $1.key }.flatMap { ["-D", "\($0.key)=\($0.value)"] } + [connection]

@@ -275,27 +275,65 @@ def main():
                "Rina Lestari,anggota,Direktur LBH,LBH Ternate,rina-at-lbh\n")
         fixed = bad.replace("bendahara", "anggota").replace("rina-at-lbh", "rina@lbh.example.id")
 
+        # With the page's script, the forms go by XMLHttpRequest and the answer replaces the
+        # page; the test records what the progress box says as it changes.
+        def record_progress():
+            driver.execute_script("""
+                window.progressSeen = [];
+                new MutationObserver(function () {
+                    var box = document.getElementById('import-progress');
+                    var text = box && !box.hidden ? box.querySelector('p').textContent : '';
+                    if (text && window.progressSeen[window.progressSeen.length - 1] !== text) { window.progressSeen.push(text); }
+                }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+            """)
+
+        def progress_seen():
+            return driver.execute_script("return window.progressSeen || []")
+
+        def send_and_wait(button, condition, what):
+            old = driver.find_element(By.TAG_NAME, "h1")
+            record_progress()
+            button.click()
+            WebDriverWait(driver, 60).until(lambda d: old not in d.find_elements(By.TAG_NAME, "h1"))
+            wait_for(driver, condition, what)
+
         def upload(text):
             with tempfile.NamedTemporaryFile("w", suffix=".csv", prefix="anggota-", delete=False, encoding="utf-8") as file:
                 file.write(text)
             driver.find_element(By.ID, "roster").send_keys(file.name)
-            driver.find_element(By.CSS_SELECTOR, "form[action='/regions/82/members/import'] button[type=submit]").click()
-            wait_for(driver, lambda d: "Pratinjau" in d.page_source, "the file is previewed")
+            send_and_wait(driver.find_element(By.CSS_SELECTOR, "form[action='/regions/82/members/import'] button[type=submit]"),
+                          lambda d: "Pratinjau" in d.page_source, "the file is previewed")
             os.unlink(file.name)
 
         driver.get(BASE + "/regions/82")
         driver.find_element(By.LINK_TEXT, "Impor daftar anggota").click()
         upload(bad)
+        seen = progress_seen()
+        check(any(text.startswith("Berkas terkirim. Memeriksa 3 baris") for text in seen),
+              f"while the server checks, the page says how many rows ({seen!r})")
         problems = driver.find_element(By.ID, "problems-title").find_element(By.XPATH, "..").text
         check("Baris 3" in problems and "Baris 4" in problems, f"the preview names lines 3 and 4 ({problems!r})")
         check(not driver.find_elements(By.XPATH, "//button[normalize-space()='Simpan seperti pratinjau ini']"),
               "nothing can be saved while rows are bad")
         upload(fixed)
         check("3 akan ditambahkan" in driver.page_source, "the fixed file adds 3 members")
-        driver.find_element(By.XPATH, "//button[normalize-space()='Simpan seperti pratinjau ini']").click()
-        wait_for(driver, lambda d: "Impor selesai: 3 anggota ditambahkan" in d.page_source, "the import is saved")
+        send_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Simpan seperti pratinjau ini']"),
+                      lambda d: "Impor selesai: 3 anggota ditambahkan" in d.page_source, "the import is saved")
+        seen = progress_seen()
+        check(any(text.startswith("Menyimpan 3 baris") for text in seen), f"while saving, the page says so ({seen!r})")
+        check("/regions/82?imported=" in driver.current_url, f"the address is the region page's ({driver.current_url})")
         table = driver.find_element(By.ID, "member-table").text
         check(all(name in table for name in ["Budi Santoso", "Maria Ulfa", "Rina Lestari"]), "the roster shows the 3 members")
+
+        # A 5,000-row file previews, and the progress names its rows as Indonesians write them.
+        big = "nama,peran,jabatan,instansi,email\n" + "".join(
+            f"Anggota Uji {n},anggota,Staf,Pemerintah Provinsi Maluku Utara,uji{n}@malut.example.go.id\n" for n in range(1, 5001))
+        driver.get(BASE + "/regions/82/members/import")
+        upload(big)
+        check("5000 akan ditambahkan" in driver.page_source, "the 5,000-row file previews")
+        seen = progress_seen()
+        check(any(text.startswith("Berkas terkirim. Memeriksa 5.000 baris") for text in seen), f"its progress ({seen!r})")
+        no_console_errors(driver, "the import with its progress")
         screenshot(driver, "/regions/82/members/import", "import-form")
         screenshot(driver, "/regions/82/reminder-rules", "rules")
         # Another province's forms are not this coordinator's: a 403 page, in words.

@@ -105,9 +105,26 @@ struct Portal: Sendable {
     }()
     #endif
 
-    static let stylesheet = EmbeddedPortal.files.first { $0.name == "portal.css" }?.contents ?? ""
-    /// For the stylesheet's cache-busting address.
-    static let stylesheetVersion = String(SHA256.hash(data: Data(stylesheet.utf8)).map { String(format: "%02x", $0) }.joined().prefix(12))
+    /// A file of portal/ served from /assets/ as it is, at an address that changes with its
+    /// content, so that it can be cached for good.
+    struct Asset: Sendable {
+        var name: String
+        var contentType: String
+        var contents: String
+        var href: String
+
+        init(_ name: String, contentType: String) {
+            self.name = name
+            self.contentType = contentType
+            contents = EmbeddedPortal.files.first { $0.name == name }?.contents ?? ""
+            let version = SHA256.hash(data: Data(contents.utf8)).map { String(format: "%02x", $0) }.joined().prefix(12)
+            href = "/assets/\(name)?v=\(version)"
+        }
+    }
+
+    static let stylesheet = Asset("portal.css", contentType: "text/css; charset=utf-8")
+    /// The import page's progress (the portal's only script; every page works without it).
+    static let importScript = Asset("import.js", contentType: "text/javascript; charset=utf-8")
 
     /// A page: its template rendered with its model, as HTML, remembering a language chosen
     /// with `?lang=`.
@@ -212,7 +229,7 @@ struct Portal: Sendable {
             lang: language.rawValue, t: PortalText.table(language), title: title,
             crumbs: crumbs.isEmpty ? [] : [map] + crumbs, hasCrumbs: !crumbs.isEmpty, account: account, csrf: visitor.session?.csrfToken,
             version: GugusVersion.current, otherLanguageHref: request.uri.path + "?" + query.joined(separator: "&"), otherLang: other.rawValue,
-            stylesheet: "/assets/portal.css?v=\(Self.stylesheetVersion)", notice: notice)
+            stylesheet: Self.stylesheet.href, notice: notice)
     }
 
     // MARK: Forms

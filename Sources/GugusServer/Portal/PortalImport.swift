@@ -24,9 +24,11 @@ extension Portal {
         var errors: [FieldError]
         var hasErrors: Bool
         var preview: PreviewView?
+        var script: String
     }
 
     struct PreviewView: PortalView {
+        var rows: Int
         var summary: String
         var changed: Bool
         var problems: [ProblemLine]
@@ -77,7 +79,8 @@ extension Portal {
             frame: frame(visitor, request: request, title: heading, crumbs: [Crumb(label: region, href: "/regions/\(code)"), Crumb(label: heading)]),
             caption: region, heading: heading, action: "/regions/\(code)/members/import", templateHref: "/members-template.csv",
             fields: fields, errors: errors, hasErrors: !errors.isEmpty,
-            preview: preview.map { Self.previewView($0, csv: csv ?? Data(), code: code, skipInvalid: skipInvalid, language: language) })
+            preview: preview.map { Self.previewView($0, csv: csv ?? Data(), code: code, skipInvalid: skipInvalid, language: language) },
+            script: Self.importScript.href)
         return page("import", model, visitor: visitor, status: error == nil ? .ok : .unprocessableContent)
     }
 
@@ -89,7 +92,7 @@ extension Portal {
             ? "\(report.rows) baris: \(added) akan ditambahkan, \(changed) diubah, \(kept) tetap, \(report.problems.count) bermasalah."
             : "\(report.rows) rows: \(added) to add, \(changed) to change, \(kept) to keep, \(report.problems.count) with problems."
         return PreviewView(
-            summary: summary, changed: preview.changed,
+            rows: report.rows, summary: summary, changed: preview.changed,
             problems: report.problems.map { problem in
                 ProblemLine(line: problem.line.map { language == .id ? "Baris \($0)" : "Line \($0)" } ?? "–", message: problem.message.text(language))
             },

@@ -60,10 +60,17 @@ extension Portal {
         on(.post, "/admin/tokens", issueToken)
         on(.post, "/admin/tokens/:id/revoke", revokeToken)
         on(.get, "/admin/audit", auditPage)
-        router.get("/assets/portal.css") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],
-                body: .init(byteBuffer: ByteBuffer(string: Portal.stylesheet)))
+        // Pages say `<link rel="icon" href="data:,">`, but a browser asks for /favicon.ico
+        // anyway when a script puts a new page in place (the import page): no icon, no error.
+        router.get("/favicon.ico") { _, _ in
+            Response(status: .noContent, headers: [.cacheControl: "public, max-age=86400"])
+        }
+        for asset in [Portal.stylesheet, Portal.importScript] {
+            router.get(RouterPath("/assets/\(asset.name)")) { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=31536000, immutable"],
+                    body: .init(byteBuffer: ByteBuffer(string: asset.contents)))
+            }
         }
     }
 

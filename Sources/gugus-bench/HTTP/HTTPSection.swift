@@ -141,7 +141,7 @@ struct HTTPSection: BenchSection {
                 "server: `gugus serve --no-scheduler` of the same release build, on 127.0.0.1, as configured by default (a pool of 16 connections, request logging at info to a file)",
                 "data: the status section's 1× dataset: " + counts.map { "\($0.0) \(BenchReport.number(Double($0.1)))" }.joined(separator: ", "),
                 "requests: wrk --latency -t min(connections, \(cores) cores) -c N -d \(seconds)s -H 'Authorization: Bearer …' (a viewer's token), after \(warmup) s of the same unmeasured",
-                "reference: pgbench -M extended with a script of the statements one request runs, the same text and parameters (the token lookup, for the region also the region lookup, then the status query; `now` fixed, the date NULL), at as many clients as wrk has connections",
+                "reference: pgbench -M prepared with a script of the statements one request runs, the same text and parameters (the token lookup, for the region also the region lookup, then the status query; `now` fixed, the date NULL), at as many clients as wrk has connections",
                 "p50 and p99: wrk's latency distribution; pgbench's is not measured",
                 "peak RSS: VmHWM of the server process from /proc after every run, in MB (10^6 bytes)",
             ],

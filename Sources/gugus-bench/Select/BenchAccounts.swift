@@ -11,7 +11,7 @@ enum BenchAccounts {
         "SELECT balance FROM gugus_bench.account WHERE id = \(id)"
     }
 
-    /// The same statement for pgbench, which also sends `:id` as `$1` under `-M extended`.
+    /// The same statement for pgbench, which also sends `:id` as `$1` under `-M prepared`.
     static let pgbenchScript = """
         \\set id random(1, \(rowCount))
         SELECT balance FROM gugus_bench.account WHERE id = :id;

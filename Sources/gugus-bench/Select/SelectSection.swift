@@ -114,7 +114,7 @@ struct SelectSection: BenchSection {
             name: name, summary: summary,
             notes: [
                 "statement: SELECT balance FROM gugus_bench.account WHERE id = $1, id uniform in 1…\(BenchAccounts.rowCount) (\(BenchAccounts.rowCount) rows, primary key)",
-                "pgbench: the same statement from a script, -M extended (Parse/Bind/Execute each time, as PQexecParams), -j = min(clients, \(cores) cores)",
+                "pgbench: the same statement from a script, -M prepared (prepared once per connection, then Bind/Execute, as the layer does), -j = min(clients, \(cores) cores)",
                 "ours: each query decodes its balance; checkout per query is the realistic pool figure, a held connection shows the checkout's cost",
                 "client CPU: user + system time of the client process (all its threads) per query; for the ratio, less is better",
             ],
