@@ -12,6 +12,11 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     /// Server settings for every session, as `-c name=value` options: a statement timeout,
     /// say. Added to the ones the decoding relies on.
     public var sessionSettings: [String: String] = [:]
+    /// The statements each connection keeps prepared (``PostgresConnection/query(_:file:line:)``).
+    /// 0 sends every statement unnamed, as a transaction-mode pooler without support for
+    /// prepared statements needs (pgbouncer before 1.21).
+    public var statementCacheCapacity = PostgresConfiguration.defaultStatementCacheCapacity
+    public static let defaultStatementCacheCapacity = 256
 
     /// A `postgres://` or `postgresql://` URL, or a `key=value` connection string.
     public static func url(_ url: String) throws(PostgresError) -> PostgresConfiguration {

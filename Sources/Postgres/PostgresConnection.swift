@@ -35,14 +35,13 @@ public actor PostgresConnection {
         self.statements = StatementCache(capacity: statementCacheCapacity)
     }
 
-    /// Connects, on the new connection's own thread. The connection keeps up to
-    /// `statementCacheCapacity` statements prepared (see ``query(_:file:line:)``).
+    /// Connects, on the new connection's own thread.
     public static func connect(
-        _ configuration: PostgresConfiguration, logger: Logger = Logger(label: "gugus.postgres"),
-        statementCacheCapacity: Int = 256
+        _ configuration: PostgresConfiguration, logger: Logger = Logger(label: "gugus.postgres")
     ) async throws(PostgresError) -> PostgresConnection {
         let connection = PostgresConnection(
-            thread: ConnectionThread(name: "postgres"), logger: logger, statementCacheCapacity: max(1, statementCacheCapacity))
+            thread: ConnectionThread(name: "postgres"), logger: logger,
+            statementCacheCapacity: max(0, configuration.statementCacheCapacity))
         try await connection.open(configuration)
         return connection
     }
@@ -169,7 +168,8 @@ public actor PostgresConnection {
 
     /// The name of the statement prepared for `key`, preparing it first if need be; nil when
     /// the cache is full inside a transaction, where the query is sent unnamed instead
-    /// (a statement is deallocated only between transactions, as a failed one refuses it).
+    /// (a statement is deallocated only between transactions, as a failed one refuses it),
+    /// and always when the cache holds none.
     private func prepared(_ key: StatementCache.Key, on connection: OpaquePointer, file: String, line: Int) throws(PostgresError) -> String? {
         if let name = statements.name(for: key) { return name }
         let idle = PQtransactionStatus(connection) == PQTRANS_IDLE

@@ -11,17 +11,17 @@ struct StatementCache {
         var types: [PostgresType]
     }
 
-    /// The statements a connection keeps at most (256 unless `connect` says otherwise).
-    /// Gugus's own SQL is a few hundred literals; statements built at run time (savepoint
-    /// names, a database's name) come and go.
+    /// The statements a connection keeps at most (`PostgresConfiguration`'s
+    /// `statementCacheCapacity`, 256 by default; 0 keeps none). Gugus's own SQL is a few
+    /// hundred literals; statements built at run time (savepoint names, a database's name)
+    /// come and go.
     let capacity: Int
     private var entries: [Key: (name: String, lastUse: UInt64)] = [:]
     private var uses: UInt64 = 0
     private var numbered = 0
 
     init(capacity: Int) {
-        precondition(capacity > 0, "a statement cache holds at least one statement")
-        self.capacity = capacity
+        self.capacity = max(0, capacity)
     }
 
     var count: Int { entries.count }

@@ -63,6 +63,29 @@ struct GlobalOptions: ParsableArguments {
     /// The database: --database-url, DATABASE_URL, the PG* environment, or the local cluster
     /// (started and migrated when needed).
     func database(migrateLocal: Bool = true) async throws -> PostgresConfiguration {
+        var configuration = try await databaseLocation(migrateLocal: migrateLocal)
+        configuration.statementCacheCapacity = try statementCacheCapacity()
+        return configuration
+    }
+
+    /// `GUGUS_STATEMENT_CACHE`: the statements each connection keeps prepared. 0 sends every
+    /// statement unnamed, as a transaction-mode pooler without prepared statements needs
+    /// (pgbouncer before 1.21); that is the default when `GUGUS_DIRECT_DATABASE_URL` is set,
+    /// which says that DATABASE_URL goes through such a pooler.
+    func statementCacheCapacity() throws -> Int {
+        if let text = environment["GUGUS_STATEMENT_CACHE"], !text.isEmpty {
+            guard let capacity = Int(text), capacity >= 0 else {
+                throw GugusError.invalid(field: "GUGUS_STATEMENT_CACHE", value: text, Localized(
+                    id: "GUGUS_STATEMENT_CACHE '\(text)' bukan bilangan; tulis berapa pernyataan yang disiapkan per koneksi, misalnya 256, atau 0 untuk mematikannya",
+                    en: "GUGUS_STATEMENT_CACHE '\(text)' is not a number; write how many statements each connection keeps prepared, e.g. 256, or 0 to turn it off"))
+            }
+            return capacity
+        }
+        let pooled = environment["GUGUS_DIRECT_DATABASE_URL"].map { !$0.isEmpty } ?? false
+        return pooled ? 0 : PostgresConfiguration.defaultStatementCacheCapacity
+    }
+
+    private func databaseLocation(migrateLocal: Bool) async throws -> PostgresConfiguration {
         if let url = databaseURL ?? environment["DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
             return try PostgresConfiguration.url(url)
         }

@@ -59,6 +59,18 @@ struct ExitCodeTests {
         #expect(fromLANG.stdout.isEmpty)
     }
 
+    @Test("GUGUS_STATEMENT_CACHE takes a number; 0 turns the statement cache off")
+    func statementCacheSetting() async throws {
+        let gugus = try await GugusProcess.onNewDatabase()
+        let refused = try await gugus("status", "--region", "82", "--lang", "en", environment: ["GUGUS_STATEMENT_CACHE": "lots"])
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("GUGUS_STATEMENT_CACHE 'lots' is not a number"), "\(refused)")
+        for value in ["0", "16"] {
+            let status = try await gugus("status", "--region", "82", "--json", environment: ["GUGUS_STATEMENT_CACHE": value])
+            #expect(status.status == 0, "\(status)")
+        }
+    }
+
     @Test("bad dates and terms are refused with the value")
     func badDates() async throws {
         let gugus = try await GugusProcess.onNewDatabase()

@@ -264,6 +264,31 @@ def main():
         wait_for(driver, lambda d: "2 pengingat yang menunggu tidak akan dikirim" in d.page_source, "cancelled: the reminders are skipped")
         check("tidak dikirim" in driver.find_element(By.ID, "reminders").find_element(By.XPATH, "following-sibling::div").text,
               "the reminder list says they will not be sent")
+
+        # Another session at the same venue and time: the form warns first and saves nothing;
+        # with the box ticked, it is scheduled.
+        def schedule(title, start):
+            driver.get(BASE + "/regions/82/sessions/new")
+            for name, value in {"title": title, "date": day, "time": start, "venue": "Aula Kantor Gubernur, Sofifi"}.items():
+                driver.find_element(By.ID, name).send_keys(value)
+            driver.find_element(By.CSS_SELECTOR, "form[action='/regions/82/sessions'] button[type=submit]").click()
+
+        schedule("Rakor GTD", "09.00")
+        wait_for(driver, lambda d: "Kegiatan dijadwalkan." in d.page_source, "a session at the venue is scheduled")
+        schedule("Sosialisasi UMKM", "10.00")
+        wait_for(driver, lambda d: "Bentrok: pada waktu ini" in d.page_source, "a clash is warned of before anything is saved")
+        check("Rakor GTD" in driver.find_element(By.ID, "clash").text, "the warning names the other session")
+        check(driver.find_element(By.ID, "title").get_attribute("value") == "Sosialisasi UMKM", "what was typed stays")
+        driver.get_log("browser")  # the warning comes as 409 (nothing was done), which Chromium logs as a failed load
+        driver.set_window_size(360, 900)
+        driver.set_window_size(360, min(driver.execute_script("return document.documentElement.scrollHeight") + 20, 6000))
+        driver.save_screenshot(os.path.join(SHOTS, "session-clash-360-id.png"))
+        driver.set_window_size(1366, 900)
+        driver.find_element(By.ID, "accept_clash").click()
+        driver.find_element(By.CSS_SELECTOR, "form[action='/regions/82/sessions'] button[type=submit]").click()
+        wait_for(driver, lambda d: "Kegiatan dijadwalkan." in d.page_source and "Sosialisasi UMKM" in d.page_source,
+                 "ticked, the clashing session is scheduled")
+        check("Perhatian: kegiatan lain di tempat yang sama" in driver.page_source, "and its page notes the clash")
         no_console_errors(driver, "the session forms")
         screenshot(driver, "/regions/82/sessions/new", "session-form")
 
@@ -329,10 +354,33 @@ def main():
         big = "nama,peran,jabatan,instansi,email\n" + "".join(
             f"Anggota Uji {n},anggota,Staf,Pemerintah Provinsi Maluku Utara,uji{n}@malut.example.go.id\n" for n in range(1, 5001))
         driver.get(BASE + "/regions/82/members/import")
-        upload(big)
-        check("5000 akan ditambahkan" in driver.page_source, "the 5,000-row file previews")
+        # Sent as over a slow office line (about 1 Mbit/s up), so that the bar shows the upload
+        # going, and a screenshot catches it on a phone's width.
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 50, "downloadThroughput": 1_000_000, "uploadThroughput": 128_000})
+        driver.set_window_size(360, 900)
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", prefix="anggota-", delete=False, encoding="utf-8") as file:
+            file.write(big)
+        driver.find_element(By.ID, "roster").send_keys(file.name)
+        old = driver.find_element(By.TAG_NAME, "h1")
+        record_progress()
+        driver.find_element(By.CSS_SELECTOR, "form[action='/regions/82/members/import'] button[type=submit]").click()
+        WebDriverWait(driver, 30).until(lambda d: "Mengunggah:" in d.find_element(By.ID, "import-progress").text)
+        box = driver.find_element(By.ID, "import-progress")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+        driver.save_screenshot(os.path.join(SHOTS, "import-progress-360-id.png"))
+        WebDriverWait(driver, 60).until(lambda d: old not in d.find_elements(By.TAG_NAME, "h1"))
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+        driver.set_window_size(1366, 900)
+        os.unlink(file.name)
+        wait_for(driver, lambda d: "5000 akan ditambahkan" in d.page_source, "the 5,000-row file previews")
         seen = progress_seen()
-        check(any(text.startswith("Berkas terkirim. Memeriksa 5.000 baris") for text in seen), f"its progress ({seen!r})")
+        uploading = [text for text in seen if text.startswith("Mengunggah:")]
+        check(len(uploading) >= 2 and any(not re.match(r"Mengunggah: (\S+) dari \1 KB", text) for text in uploading),
+              f"the bar went through the upload ({uploading!r})")
+        check(any(text.startswith("Berkas terkirim. Memeriksa 5.000 baris") for text in seen), f"then the rows being checked ({seen!r})")
         no_console_errors(driver, "the import with its progress")
         screenshot(driver, "/regions/82/members/import", "import-form")
         screenshot(driver, "/regions/82/reminder-rules", "rules")

@@ -43,7 +43,9 @@ struct StatementCacheTests {
 
     @Test("a full cache deallocates the statement used least recently")
     func bounded() async throws {
-        let connection = try await PostgresConnection.connect(try await TestDatabase.server(), statementCacheCapacity: 3)
+        var configuration = try await TestDatabase.server()
+        configuration.statementCacheCapacity = 3
+        let connection = try await PostgresConnection.connect(configuration)
         for n in 1...3 { _ = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(n)")) }
         _ = try await connection.query("SELECT 1")  // now the most recently used
         _ = try await connection.query("SELECT 4")  // makes room: SELECT 2 goes
@@ -107,6 +109,18 @@ struct StatementCacheTests {
 }
 
 extension StatementCacheTests {
+    @Test("with no room for statements, every query goes unnamed, as through a transaction pooler")
+    func turnedOff() async throws {
+        var configuration = try await TestDatabase.server()
+        configuration.statementCacheCapacity = 0
+        let connection = try await PostgresConnection.connect(configuration)
+        for n in 1...3 {
+            #expect(try await connection.query("SELECT \(n) + 1").single()?.decode(Int.self) == n + 1)
+        }
+        #expect(try await prepared(on: connection).isEmpty)
+        await connection.close()
+    }
+
     @Test("a statement on a temporary table works again when the table is made anew, as an import does")
     func temporaryTables() async throws {
         let connection = try await PostgresConnection.connect(try await TestDatabase.server())
