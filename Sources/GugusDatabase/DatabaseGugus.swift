@@ -13,17 +13,24 @@ public struct DatabaseGugus: Gugus {
     public let caller: Caller
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// What the instances acting for the callers of one server share.
+    let shared: SharedReads
 
     public init(pool: PostgresPool, caller: Caller, logger: Logger = Logger(label: "gugus.core"), clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(pool: pool, caller: caller, logger: logger, clock: clock, shared: SharedReads())
+    }
+
+    private init(pool: PostgresPool, caller: Caller, logger: Logger, clock: @escaping @Sendable () -> Date, shared: SharedReads) {
         self.pool = pool
         self.caller = caller
         self.logger = logger
         self.clock = clock
+        self.shared = shared
     }
 
     /// The same database, acting for someone else (the HTTP server scopes each request).
     public func acting(as caller: Caller) -> DatabaseGugus {
-        DatabaseGugus(pool: pool, caller: caller, logger: logger, clock: clock)
+        DatabaseGugus(pool: pool, caller: caller, logger: logger, clock: clock, shared: shared)
     }
 
     // MARK: Transactions

@@ -144,7 +144,13 @@ public enum StatusSQL {
 }
 
 extension DatabaseGugus {
+    /// The status of the 38 provinces. It is the same for every caller, so requests that
+    /// arrive together share one read that began after each of them arrived (``SharedRead``).
     public func nationalStatus(at date: CivilDate?) async throws -> NationalStatus {
+        try await shared.nationalStatus.value(for: date) { [self] in try await readNationalStatus(at: date) }
+    }
+
+    private func readNationalStatus(at date: CivilDate?) async throws -> NationalStatus {
         try await read { connection in
             let provinces = try await StatusQuery.rows(where: StatusQuery.nationalCondition, at: date, now: clock(), on: connection)
             func count(_ state: TaskForceState) -> Int { provinces.filter { $0.status == state }.count }
