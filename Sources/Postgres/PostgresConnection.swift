@@ -157,9 +157,10 @@ public actor PostgresConnection {
         do {
             return PostgresRows(handle: try check(result, on: connection, query: key.sql, file: file, line: line),
                                 query: key.sql, file: file, line: line)
-        } catch let error where statement != nil && error.isStalePlan {
-            // A table the statement reads changed its columns (a migration): the server
-            // refuses the old plan. Prepare it again; outside a transaction nothing was lost.
+        } catch let error where statement != nil && (error.isStalePlan || error.code == .undefinedPreparedStatement) {
+            // A table the statement reads changed its columns (a migration), and the server
+            // refuses the old plan; or the server no longer has the statement (a DISCARD ALL).
+            // Prepare it again; outside a transaction nothing was lost.
             if let stale = statements.remove(key) { unusedStatements.append(stale) }
             guard !retried, PQtransactionStatus(connection) == PQTRANS_IDLE else { throw error }
             return try run(query, file: file, line: line, retried: true)
@@ -175,10 +176,15 @@ public actor PostgresConnection {
         let idle = PQtransactionStatus(connection) == PQTRANS_IDLE
         if idle {
             if statements.isFull, let victim = statements.removeLeastRecentlyUsed() { unusedStatements.append(victim) }
-            for name in unusedStatements {
-                _ = try check(PQexec(connection, "DEALLOCATE \(name)"), on: connection, query: "DEALLOCATE \(name)", file: file, line: line)
-            }
+            let names = unusedStatements
             unusedStatements.removeAll()
+            for name in names {
+                do {
+                    _ = try check(PQexec(connection, "DEALLOCATE \(name)"), on: connection, query: "DEALLOCATE \(name)", file: file, line: line)
+                } catch where error.code == .undefinedPreparedStatement {
+                    continue  // the server has let it go already (a DISCARD ALL, say): nothing to free
+                }
+            }
         }
         guard !statements.isFull else { return nil }
         let name = statements.newName()

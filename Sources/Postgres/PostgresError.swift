@@ -23,6 +23,7 @@ public struct SQLState: RawRepresentable, Sendable, Hashable, CustomStringConver
     public static let undefinedTable = SQLState("42P01")
     public static let syntaxError = SQLState("42601")
     public static let featureNotSupported = SQLState("0A000")
+    public static let undefinedPreparedStatement = SQLState("26000")
 
     /// Class 08 (connection exception) and the shutdown codes: the server is gone, not the query wrong.
     public var isConnectionFailure: Bool {

@@ -121,6 +121,21 @@ extension StatementCacheTests {
         await connection.close()
     }
 
+    @Test("statements the server dropped behind the cache's back (DISCARD ALL) are prepared again")
+    func discarded() async throws {
+        var configuration = try await TestDatabase.server()
+        configuration.statementCacheCapacity = 2
+        let connection = try await PostgresConnection.connect(configuration)
+        #expect(try await connection.query("SELECT \(1) + 1").single()?.decode(Int.self) == 2)
+        #expect(try await connection.query("SELECT \(1) + 2").single()?.decode(Int.self) == 3)
+        try await connection.executeScript(unsafeSQL: "DISCARD ALL")
+        #expect(try await connection.query("SELECT \(1) + 1").single()?.decode(Int.self) == 2)
+        // A third statement makes room by deallocating one the server no longer has.
+        #expect(try await connection.query("SELECT \(1) + 3").single()?.decode(Int.self) == 4)
+        #expect(try await connection.query("SELECT \(1) + 2").single()?.decode(Int.self) == 3)
+        await connection.close()
+    }
+
     @Test("a statement on a temporary table works again when the table is made anew, as an import does")
     func temporaryTables() async throws {
         let connection = try await PostgresConnection.connect(try await TestDatabase.server())
