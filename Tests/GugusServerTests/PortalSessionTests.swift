@@ -151,9 +151,19 @@ struct PortalSessionTests {
             otherFields["csrf"] = try #require(try await other.get("/regions/81").csrf)
             otherFields["time"] = "09.00"
             #expect(try await other.post("/regions/82/sessions", otherFields).status == 403)
+            #expect(try await Self.sessions(portal) == before)
+            // Moving 82's session onto a clash: refused for who is asking before any warning.
+            _ = try await portal.gugus.scheduleSession(NewSession(
+                taskForce: .region("82"), title: "Rakor", starts: "2030-03-05 09:00", duration: DurationText(seconds: 3600)!, venue: "Aula"))
+            let second = try await portal.gugus.scheduleSession(NewSession(
+                taskForce: .region("82"), title: "Bimtek", starts: "2030-03-05 13:00", duration: DurationText(seconds: 3600)!, venue: "Aula"))
+            let beforeMove = try await Self.sessions(portal)
+            let move = ["csrf": otherFields["csrf"]!, "date": "2030-03-05", "time": "09.00", "tz": "Asia/Jayapura"]
+            #expect(try await other.post("/sessions/\(second.id)/reschedule", move).status == 403)
+            #expect(try await Self.sessions(portal) == beforeMove)
             let viewer = try await portal.signedIn("pemantau@gtn.example.go.id", name: "Pemantau", role: .viewer)
             #expect(try await viewer.get("/regions/82/sessions/new").status == 403)
-            #expect(try await Self.sessions(portal) == before)
+            #expect(try await Self.sessions(portal) == beforeMove)
         }
     }
 }

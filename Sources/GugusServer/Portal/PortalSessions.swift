@@ -192,6 +192,9 @@ extension Portal {
             switch action {
             case "reschedule":
                 let current = try await gugus.session(id: id).session
+                // Who may move it is settled before its clashes are looked for: another
+                // province's coordinator gets 403, not a warning.
+                try gugus.caller.requireWrite(to: try await gugus.taskForce(.id(current.taskForceId)))
                 let clashing = try await unacceptedClashes(
                     sent, gugus: gugus, taskForce: current.taskForceId, zone: current.zone, venue: current.venue,
                     length: current.endsAt.timeIntervalSince(current.startsAt), excluding: id)
