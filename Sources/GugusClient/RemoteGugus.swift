@@ -102,7 +102,7 @@ public struct RemoteGugus: Gugus {
     public func audit(_ query: AuditQuery) async throws -> Page<AuditEntry> {
         try await get(Page<AuditEntry>.self, APIRoute.listAudit.path(), query: [
             "entity": query.entity, "entity_id": query.entityId, "taskforce": query.taskForce?.description,
-            "since": query.since.map(LocalTime.iso8601),
+            "since": query.since.map(LocalTime.iso8601), "until": query.until.map(LocalTime.iso8601), "actor": query.actor,
         ] + query.page.query)
     }
 

@@ -104,5 +104,12 @@ struct SeedScenarioTests {
         #expect(audit.status == 0, "\(audit)")
         #expect(try audit.array().count == 5)
         #expect(try audit.array().allSatisfy { ($0["actor"] as? String)?.hasPrefix("cli:") == true && $0["action"] as? String == "member.add" })
+        let actor = try #require(try audit.array().first?["actor"] as? String)
+        let byActor = try await gugus("audit", "list", "--entity", "membership", "--actor", actor, "--until", "2099-12-31", "--json")
+        #expect(try byActor.array().count == 5, "\(byActor)")
+        let nobody = try await gugus("audit", "list", "--actor", "cli:nobody", "--json")
+        #expect(try nobody.array().isEmpty, "\(nobody)")
+        let early = try await gugus("audit", "list", "--until", "2000-01-01", "--json")
+        #expect(try early.array().isEmpty, "\(early)")
     }
 }

@@ -99,6 +99,18 @@ struct AdministrationEndpointTests {
             let next = try await admin.get("/v1/audit?limit=2&after=\(cursor)")
             #expect(try next.items().allSatisfy { try $0.id() < Int(cursor)! }, "newest first: \(next)")
 
+            // By actor, and up to a day (the whole day, UTC) or before an instant.
+            let byAdmin = try await admin.get("/v1/audit?actor=Sekretariat%20GTN&entity=membership")
+            #expect(try byAdmin.items().count == 3, "\(byAdmin)")
+            #expect(try await admin.get("/v1/audit?actor=someone%20else").items().isEmpty)
+            let today = LocalTime.iso8601(Date()).prefix(10)
+            #expect(try await admin.get("/v1/audit?entity=membership&until=\(today)").items().count == 3, "today's entries are in today")
+            #expect(try await admin.get("/v1/audit?until=2000-01-01").items().isEmpty)
+            #expect(try await admin.get("/v1/audit?entity=membership&until=\(today)T00:00:00Z").items().isEmpty, "an instant is exclusive")
+            let badUntil = try await admin.get("/v1/audit?until=tomorrow")
+            #expect(badUntil.status == 422, "\(badUntil)")
+            #expect(try badUntil.problem().errors.map(\.field) == ["until"], "\(badUntil)")
+
             let badSince = try await admin.get("/v1/audit?since=yesterday")
             #expect(badSince.status == 422, "\(badSince)")
             #expect(try badSince.problem().errors.map(\.field) == ["since"], "\(badSince)")

@@ -43,7 +43,7 @@ public struct AuditQuery: Sendable, Hashable, Codable {
     public var entityId: String?
     public var taskForce: TaskForceRef?
     public var since: Date?
-    /// Entries before this instant (the portal's date filter; the API has `since` only).
+    /// Entries before this instant.
     public var until: Date?
     /// Entries by this actor: a token's or an account's name as the audit records it.
     public var actor: String?
@@ -60,5 +60,19 @@ public struct AuditQuery: Sendable, Hashable, Codable {
         self.until = until
         self.actor = actor
         self.page = page
+    }
+}
+
+extension AuditQuery {
+    /// `since` as the API and the CLI take it: a date (its first moment, UTC) or an instant.
+    public static func since(_ text: String) throws(GugusError) -> Date {
+        try LocalTime.parse(text.count == 10 ? text + " 00:00" : text, in: .utc, field: "since")
+    }
+
+    /// `until` as the API and the CLI take it: a date, whose whole day (UTC) is included, or
+    /// an instant, before which the entries are.
+    public static func until(_ text: String) throws(GugusError) -> Date {
+        guard text.count == 10 else { return try LocalTime.parse(text, in: .utc, field: "until") }
+        return try LocalTime.parse(text + " 00:00", in: .utc, field: "until").addingTimeInterval(86_400)
     }
 }

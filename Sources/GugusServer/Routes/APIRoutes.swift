@@ -84,12 +84,10 @@ struct APIRoutes {
         }
         group.on(.listAudit, under: "/v1") { request, context in
             let query = Query(request: request)
-            let since = try query.string("since").map { text throws(GugusError) in
-                try LocalTime.parse(text.count == 10 ? text + " 00:00" : text, in: .utc, field: "since")
-            }
             return JSONAnswer(try await gugus(context).audit(AuditQuery(
                 entity: query.string("entity"), entityId: query.string("entity_id"), taskForce: try query.taskForce(),
-                since: since, page: try query.page())))
+                since: try query.string("since").map(AuditQuery.since), until: try query.string("until").map(AuditQuery.until),
+                actor: query.string("actor"), page: try query.page())))
         }
     }
 }
