@@ -10,10 +10,13 @@ import Testing
 
 @Suite("Crash test: three workers, one killed again and again", .releasesResources)
 struct SchedulerCrashTests {
-    static let reminderCount = 2_000
+    /// Enough that each of the three kills finds worker 1 holding a claim: the workers claim
+    /// 500 at a time and one ahead, so three of them can hold 3,000 between them. With 2,000,
+    /// the two others sometimes held or had sent everything left before the third kill.
+    static let reminderCount = 5_000
     static let kills = 3
 
-    @Test("2,000 due reminders, 3 worker processes, SIGKILL ×3: every one received, 2,000 distinct keys")
+    @Test("5,000 due reminders, 3 worker processes, SIGKILL ×3: every one received, 5,000 distinct keys")
     func crash() async throws {
         // Each answer takes 50 ms, so deliveries are in flight when the worker dies.
         let listener = try await WebhookListener(["--delay-ms", "50"])
@@ -21,7 +24,7 @@ struct SchedulerCrashTests {
         let bed = try await ReminderTestbed.make()
         _ = try await bed.rule("10m", channel: .webhook)
         let session = try await bed.session(startsIn: .seconds(3600), title: "Sosialisasi Stranas BHAM bagi pelaku usaha")
-        // 2,000 outside participants in one statement, as a bulk registration adds them: the
+        // 5,000 outside participants in one statement, as a bulk registration adds them: the
         // planner (a statement-level trigger) plans their reminders in the same transaction.
         try await bed.execute("""
             INSERT INTO participant (session_id, name, email, organisation)
@@ -44,7 +47,7 @@ struct SchedulerCrashTests {
         var workers = [try await startWorker(1), try await startWorker(2), try await startWorker(3)]
         defer { for worker in workers { worker.stop() } }
 
-        // The due time comes for all 2,000 at once (Support/ReminderTestbed.swift), with the
+        // The due time comes for all 5,000 at once (Support/ReminderTestbed.swift), with the
         // NOTIFY the planner sends when it re-times reminders.
         #expect(try await bed.makeDue(through: .distantFuture) == Self.reminderCount)
         try await bed.pool.execute("SELECT pg_notify('gugus_reminders', 'crash test: due now')")
@@ -60,16 +63,21 @@ struct SchedulerCrashTests {
         var killedHolding: [Int] = []
         for kill in 1...Self.kills {
             let deadline = ContinuousClock.now + .seconds(20)
-            var most = 0
             var holding = 0
+            // A random moment after worker 1's claim starts to shrink; if that moment falls
+            // between two of its batches, wait for the next one rather than kill it idle.
             while ContinuousClock.now < deadline, try await sent() < Self.reminderCount {
+                var most = 0
+                while ContinuousClock.now < deadline, try await sent() < Self.reminderCount {
+                    holding = try await held(by: workers[0])
+                    if holding > 0 && holding < most { break }
+                    most = max(most, holding)
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 50...250)))
                 holding = try await held(by: workers[0])
-                if holding > 0 && holding < most { break }
-                most = max(most, holding)
-                try await Task.sleep(for: .milliseconds(10))
+                if holding > 0 { break }
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 50...250)))
-            holding = try await held(by: workers[0])
             guard holding > 0 else { break }
             killedHolding.append(holding)
             workers[0].signal(SIGKILL)
