@@ -85,8 +85,7 @@ extension Portal {
 
     func issueToken(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
-        let sent = try await Self.sentForm(request, limit: 64 * 1024)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor)
         do {
             let issued = try await gugus.issueToken(NewToken(
                 name: sent["name"], role: try Caller.Role.parse(sent["role"], field: "role"), regionCode: sent.optional("region"),

@@ -49,8 +49,7 @@ extension Portal {
     func invite(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let id = try context.id()
-        let sent = try await Self.sentForm(request, limit: 64 * 1024)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor)
         do {
             var invited: [Participant] = []
             if !sent["all"].isEmpty {

@@ -67,8 +67,7 @@ extension Portal {
     func addDecree(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let code = context.parameters.get("code") ?? ""
-        let sent = try await Self.sentForm(request, limit: Self.documentLimit + 256 * 1024)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor, limit: Self.documentLimit + 256 * 1024)
         do {
             let input = try Self.newDecree(sent, code: code)
             // A province's first decree establishes its GTD: the task force is made with it.

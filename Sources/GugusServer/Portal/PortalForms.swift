@@ -112,6 +112,14 @@ extension Portal {
         var content: [UInt8]
     }
 
+    /// A form that changes something: read as ``sentForm(_:limit:)`` reads it, and refused
+    /// (403) unless it carries the visitor's session's CSRF token.
+    static func checkedForm(_ request: Request, _ visitor: Visitor, limit: Int = 64 * 1024) async throws -> SentForm {
+        let sent = try await sentForm(request, limit: limit)
+        try checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        return sent
+    }
+
     /// The form of a POST, URL-encoded or `multipart/form-data`, read up to `limit` bytes. A
     /// larger body is refused with 413 before anything is read into the database.
     static func sentForm(_ request: Request, limit: Int) async throws -> SentForm {

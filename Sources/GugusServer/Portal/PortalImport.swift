@@ -115,8 +115,7 @@ extension Portal {
     func previewRoster(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let code = context.parameters.get("code") ?? ""
-        let sent = try await Self.sentForm(request, limit: Self.rosterLimit)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor, limit: Self.rosterLimit)
         let skipInvalid = !sent["skip_invalid"].isEmpty
         do {
             guard let file = sent.files["roster"], !file.content.isEmpty else {
@@ -135,8 +134,7 @@ extension Portal {
     func confirmRoster(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let code = context.parameters.get("code") ?? ""
-        let sent = try await Self.sentForm(request, limit: Self.rosterLimit * 2)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor, limit: Self.rosterLimit * 2)
         let skipInvalid = !sent["skip_invalid"].isEmpty
         guard let csv = Data(base64Encoded: sent["csv"]) else {
             return try await importPage(request, visitor, code: code, skipInvalid: skipInvalid, error: GugusError.invalid(

@@ -41,8 +41,7 @@ extension Portal {
     func addMember(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let code = context.parameters.get("code") ?? ""
-        let sent = try await Self.sentForm(request, limit: 64 * 1024)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor)
         do {
             let member = try await gugus.addMember(NewMember(
                 taskForce: .region(code), name: sent["name"], role: try MemberRole.parse(sent["role"], field: "role"),
@@ -92,8 +91,7 @@ extension Portal {
         let gugus = try gugus(for: visitor)
         let code = context.parameters.get("code") ?? ""
         let id = try context.id()
-        let sent = try await Self.sentForm(request, limit: 64 * 1024)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor)
         do {
             _ = try await currentMember(gugus, code: code, id: id)
             let on = try CivilDate.parse(sent["on"], field: "on")

@@ -106,8 +106,7 @@ extension Portal {
     func addRule(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let code = context.parameters.get("code") ?? ""
-        let sent = try await Self.sentForm(request, limit: 64 * 1024)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor)
         do {
             _ = try await gugus.addReminderRule(NewReminderRule(
                 offset: try DurationText(parsing: sent["offset"], field: "offset"),
