@@ -287,18 +287,36 @@ extension DatabaseGugus {
     /// warning, not a refusal (two rooms may share a building's name).
     static func clashes(with session: OutreachSession, on connection: PostgresConnection) async throws -> [Localized] {
         guard let venue = session.venue else { return [] }
-        let others = try await connection.query("""
-            SELECT id, title FROM outreach_session
-            WHERE task_force_id = \(session.taskForceId) AND id <> \(session.id) AND status = 'scheduled'
-              AND lower(btrim(venue)) = lower(btrim(\(venue)))
-              AND tstzrange(starts_at, ends_at) && tstzrange(\(session.startsAt), \(session.endsAt))
-            ORDER BY starts_at
-            """).decode((Int64, String).self)
-        return others.map { id, title in
+        let others = try await clashingSessions(
+            taskForce: session.taskForceId, venue: venue, from: session.startsAt, to: session.endsAt, excluding: session.id, on: connection)
+        return others.map { other in
             Localized(
-                id: "perhatian: sesi \(id) ('\(title)') juga di \(venue) pada waktu yang tumpang tindih",
-                en: "note: session \(id) ('\(title)') is also at \(venue) at an overlapping time")
+                id: "perhatian: sesi \(other.id) ('\(other.title)') juga di \(venue) pada waktu yang tumpang tindih",
+                en: "note: session \(other.id) ('\(other.title)') is also at \(venue) at an overlapping time")
         }
+    }
+
+    /// The scheduled sessions of a task force that a session at `venue` from `starts` to
+    /// `ends` would clash with, by the rule the warnings above use: for the portal, which
+    /// asks before anything is written. Sessions the caller may read, as ``sessions(_:)``.
+    public func clashingSessions(
+        taskForce: Int64, venue: String?, from starts: Date, to ends: Date, excluding id: Int64? = nil
+    ) async throws -> [OutreachSession] {
+        guard let venue else { return [] }
+        return try await read { connection in
+            try await Self.clashingSessions(taskForce: taskForce, venue: venue, from: starts, to: ends, excluding: id, on: connection)
+        }
+    }
+
+    private static func clashingSessions(
+        taskForce: Int64, venue: String, from starts: Date, to ends: Date, excluding id: Int64?, on connection: PostgresConnection
+    ) async throws -> [OutreachSession] {
+        try await connection.query(sessionSelect + """
+             WHERE s.task_force_id = \(taskForce) AND s.id IS DISTINCT FROM \(id) AND s.status = 'scheduled'
+              AND lower(btrim(s.venue)) = lower(btrim(\(venue)))
+              AND tstzrange(s.starts_at, s.ends_at) && tstzrange(\(starts), \(ends))
+            ORDER BY s.starts_at, s.id
+            """).decode(as: SessionRow.self).map(\.session)
     }
 
     /// The venue and URL a mode needs, with a message that says which is missing.

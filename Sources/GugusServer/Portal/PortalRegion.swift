@@ -253,8 +253,8 @@ extension Portal {
             let all = try await gugus.all { page in try await gugus.reminders(ReminderQuery(sessionId: session.id, page: page)) }
             reminders = Self.reminderLines(all, zone: zone, language: language)
             if session.status == .scheduled {
-                clashes = try await self.clashes(gugus, taskForce: taskForce.id, venue: session.venue, from: session.startsAt,
-                                                 to: session.endsAt, excluding: session.id)
+                clashes = try await gugus.clashingSessions(taskForce: taskForce.id, venue: session.venue, from: session.startsAt,
+                                                           to: session.endsAt, excluding: session.id)
                     .map { Self.line($0, region: nil, language: language) }
                 change = sessionChangeForms(session, sent: action == "invite" ? nil : sent, action: action,
                                             error: action == "invite" ? nil : error, clashes: rescheduleClashes, language: language)

@@ -96,8 +96,7 @@ extension Portal {
     func scheduleSession(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let code = context.parameters.get("code") ?? ""
-        let sent = try await Self.sentForm(request, limit: 64 * 1024)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor)
         do {
             let capacity: Int?
             if let text = sent.optional("capacity") {
@@ -145,25 +144,6 @@ extension Portal {
         FormField(name: "accept_clash", label: PortalText.word("acceptClash", language), isCheckbox: true)
     }
 
-    /// Other scheduled sessions of the task force at the same venue at an overlapping time:
-    /// what `DatabaseGugus` warns of after it schedules, looked up here before anything is
-    /// written, so that the coordinator can change the time or accept the clash.
-    func clashes(
-        _ gugus: DatabaseGugus, taskForce: Int64, venue: String?, from starts: Date, to ends: Date, excluding id: Int64? = nil
-    ) async throws -> [OutreachSession] {
-        func normalised(_ venue: String?) -> String? {
-            let text = venue?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            return text.isEmpty ? nil : text
-        }
-        guard let venue = normalised(venue) else { return [] }
-        let scheduled = try await gugus.all { page in
-            try await gugus.sessions(SessionQuery(taskForce: .id(taskForce), status: .scheduled, page: page))
-        }
-        return scheduled.filter { other in
-            other.id != id && normalised(other.venue) == venue && other.startsAt < ends && starts < other.endsAt
-        }
-    }
-
     /// The clashes of the time a form proposes, unless it says to schedule anyway. A time
     /// that cannot be read yet has none: the call that follows says what is wrong with it.
     func unacceptedClashes(
@@ -173,7 +153,7 @@ extension Portal {
         guard sent["accept_clash"] != "1", let length, let text = try? Self.starts(sent) else { return [] }
         let chosen = sent.optional("tz").map { identifier in try? RegionZone(identifier: identifier, field: "tz") }
         guard let zone = chosen ?? zone, let starts = try? LocalTime.parse(text, in: zone, field: "starts") else { return [] }
-        return try await clashes(gugus, taskForce: taskForce, venue: venue, from: starts, to: starts.addingTimeInterval(length), excluding: id)
+        return try await gugus.clashingSessions(taskForce: taskForce, venue: venue, from: starts, to: starts.addingTimeInterval(length), excluding: id)
     }
 
     // MARK: Changing a session
@@ -186,8 +166,7 @@ extension Portal {
     func changeSession(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor, action: String) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let id = try context.id()
-        let sent = try await Self.sentForm(request, limit: 64 * 1024)
-        try Self.checkForm(sent.fields, expected: visitor.session?.csrfToken)
+        let sent = try await Self.checkedForm(request, visitor)
         do {
             switch action {
             case "reschedule":
