@@ -203,6 +203,24 @@ public struct RemoteGugus: Gugus {
         try await send(.disableUser, String(id), body: [String: String]())
     }
 
+    // MARK: Personal data
+
+    public func exportPerson(_ person: PersonRef) async throws -> PersonalDataExport {
+        try await send(.exportPerson, body: person)
+    }
+
+    public func correctPerson(_ correction: PersonCorrection) async throws -> PersonChangeReport {
+        try await send(.correctPerson, body: correction)
+    }
+
+    public func erasePerson(_ erasure: PersonErasure) async throws -> PersonChangeReport {
+        try await send(.erasePerson, body: erasure)
+    }
+
+    public func applyRetention(dryRun: Bool) async throws -> RetentionReport {
+        try await send(.applyRetention, body: RetentionRun(dryRun: dryRun))
+    }
+
     // MARK: HTTP
 
     private func get<Value: Decodable>(_ type: Value.Type, _ path: String, query: [String: String?] = [:]) async throws -> Value {

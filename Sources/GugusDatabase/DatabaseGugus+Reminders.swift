@@ -92,12 +92,7 @@ extension DatabaseGugus {
                 let taskForce = try await Self.taskForce(reference, on: connection)
                 filter.append(" AND r.task_force_id = \(taskForce.id)")
             }
-            let rows = try await connection.query("""
-                SELECT r.id, r.kind, r.rule_id, r.task_force_id, r.session_id, r.decree_id, r.region_code, r.recipient_name,
-                       r.recipient_email, r.channel, r.due_at, r.status, r.attempts, r.planned_version, r.skip_reason,
-                       r.last_error, r.sent_at, t.region_code AS task_force_region
-                FROM reminder r LEFT JOIN task_force t ON t.id = r.task_force_id
-                """ + filter + " ORDER BY r.due_at, r.id OFFSET \(offset) LIMIT \(query.page.limit + 1)")
+            let rows = try await connection.query(Self.reminderSelect + filter + " ORDER BY r.due_at, r.id OFFSET \(offset) LIMIT \(query.page.limit + 1)")
             var reminders: [Reminder] = []
             for row in rows.prefix(query.page.limit) {
                 var reminder = try row.decode(as: ReminderRow.self).reminder
@@ -111,6 +106,13 @@ extension DatabaseGugus {
     }
 
     // MARK: Helpers
+
+    static let reminderSelect: PostgresQuery = """
+        SELECT r.id, r.kind, r.rule_id, r.task_force_id, r.session_id, r.decree_id, r.region_code, r.recipient_name,
+               r.recipient_email, r.channel, r.due_at, r.status, r.attempts, r.planned_version, r.skip_reason,
+               r.last_error, r.sent_at, t.region_code AS task_force_region
+        FROM reminder r LEFT JOIN task_force t ON t.id = r.task_force_id
+        """
 
     static let ruleSelect: PostgresQuery = """
         SELECT id, kind, offset_minutes, days_before, repeat_days, audience, channel, webhook_url, task_force_id, session_id,

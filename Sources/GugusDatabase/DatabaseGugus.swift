@@ -15,6 +15,8 @@ public struct DatabaseGugus: Gugus {
     let clock: @Sendable () -> Date
     /// What the instances acting for the callers of one server share.
     let shared: SharedReads
+    /// How long contact details are kept (``applyRetention(dryRun:)``).
+    public var retention = RetentionPolicy()
 
     public init(pool: PostgresPool, caller: Caller, logger: Logger = Logger(label: "gugus.core"), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.init(pool: pool, caller: caller, logger: logger, clock: clock, shared: SharedReads())
@@ -30,7 +32,9 @@ public struct DatabaseGugus: Gugus {
 
     /// The same database, acting for someone else (the HTTP server scopes each request).
     public func acting(as caller: Caller) -> DatabaseGugus {
-        DatabaseGugus(pool: pool, caller: caller, logger: logger, clock: clock, shared: shared)
+        var gugus = DatabaseGugus(pool: pool, caller: caller, logger: logger, clock: clock, shared: shared)
+        gugus.retention = retention
+        return gugus
     }
 
     // MARK: Transactions

@@ -58,6 +58,13 @@ public protocol Gugus: Sendable {
     func addAccount(_ input: NewAccount) async throws -> Account
     func accounts() async throws -> [Account]
     func disableAccount(id: Int64) async throws -> Account
+
+    // MARK: Personal data (admin; UU PDP)
+    func exportPerson(_ person: PersonRef) async throws -> PersonalDataExport
+    func correctPerson(_ correction: PersonCorrection) async throws -> PersonChangeReport
+    func erasePerson(_ erasure: PersonErasure) async throws -> PersonChangeReport
+    /// Erases what the server's retention policy no longer keeps; a dry run lists it.
+    func applyRetention(dryRun: Bool) async throws -> RetentionReport
 }
 
 /// What `taskforce create` takes.

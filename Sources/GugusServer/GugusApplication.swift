@@ -39,8 +39,11 @@ public enum ServerMetrics {
 
 /// Every route of the server over a pool: the service paths, and `/v1` behind its tokens.
 /// Tests drive it in process (HummingbirdTesting's `.router`); `buildApplication` serves it.
-public func buildRouter(pool: PostgresPool, portal settings: PortalSettings = PortalSettings(), logger: Logger) -> Router<GugusRequestContext> {
-    let gugus = DatabaseGugus(pool: pool, caller: Caller(name: "server", role: .viewer), logger: logger)
+public func buildRouter(
+    pool: PostgresPool, portal settings: PortalSettings = PortalSettings(), retention: RetentionPolicy = RetentionPolicy(), logger: Logger
+) -> Router<GugusRequestContext> {
+    var gugus = DatabaseGugus(pool: pool, caller: Caller(name: "server", role: .viewer), logger: logger)
+    gugus.retention = retention
     let portal = Portal(gugus: gugus, settings: settings, logger: logger)
     let router = Router(context: GugusRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.info))
@@ -58,9 +61,10 @@ public func buildRouter(pool: PostgresPool, portal settings: PortalSettings = Po
 /// last service, so on SIGTERM it stops accepting and drains its requests first, while the
 /// pool and the scheduler are still there.
 public func buildApplication(
-    settings: ServerSettings, pool: PostgresPool, portal: PortalSettings = PortalSettings(), services: [any Service] = [], logger: Logger
+    settings: ServerSettings, pool: PostgresPool, portal: PortalSettings = PortalSettings(), retention: RetentionPolicy = RetentionPolicy(),
+    services: [any Service] = [], logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(pool: pool, portal: portal, logger: logger)
+    let router = buildRouter(pool: pool, portal: portal, retention: retention, logger: logger)
     let idle = settings.idleTimeout.components.seconds
     return Application(
         router: router,
@@ -72,7 +76,9 @@ public func buildApplication(
 
 /// Runs the application until SIGTERM or SIGINT, then shuts it down gracefully.
 public func runServer(
-    settings: ServerSettings, pool: PostgresPool, portal: PortalSettings = PortalSettings(), services: [any Service] = [], logger: Logger
+    settings: ServerSettings, pool: PostgresPool, portal: PortalSettings = PortalSettings(), retention: RetentionPolicy = RetentionPolicy(),
+    services: [any Service] = [], logger: Logger
 ) async throws {
-    try await buildApplication(settings: settings, pool: pool, portal: portal, services: services, logger: logger).runService()
+    try await buildApplication(settings: settings, pool: pool, portal: portal, retention: retention, services: services, logger: logger)
+        .runService()
 }

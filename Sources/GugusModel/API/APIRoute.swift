@@ -143,8 +143,18 @@ extension APIRoute {
     /// Disable a portal account (admin); its sessions end
     public static let disableUser = APIRoute(.post, "/v1/users/{id}/disable")
 
+    /// Everything held about one person (admin); the export is audited
+    public static let exportPerson = APIRoute(.post, "/v1/persons/export")
+    /// Correct a person's contact details everywhere (admin)
+    public static let correctPerson = APIRoute(.post, "/v1/persons/correct")
+    /// Erase a person's contact details, and on request the name (admin)
+    public static let erasePerson = APIRoute(.post, "/v1/persons/erase")
+    /// Apply the retention periods, or list what they would erase (admin)
+    public static let applyRetention = APIRoute(.post, "/v1/persons/retention")
+
     /// Every operation, in the order of the document.
     public static let all: [APIRoute] = [
         health, readiness, metrics, openAPIDocument, listRegions, nationalStatus, regionStatus, listTaskForces, createTaskForce, getTaskForce, listDecrees, listTaskForceDecrees, addDecree, listMembers, addMember, importMembers, endMember, listSessions, listTaskForceSessions, scheduleSession, getSession, rescheduleSession, cancelSession, completeSession, listParticipants, inviteParticipants, recordAttendance, cancelParticipant, sessionCalendar, taskForceCalendar, listReminderRules, addReminderRule, removeReminderRule, listReminders, listAudit, listTokens, issueToken, revokeToken, listUsers, addUser, disableUser,
+        exportPerson, correctPerson, erasePerson, applyRetention,
     ]
 }

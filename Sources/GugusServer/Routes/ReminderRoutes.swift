@@ -44,5 +44,27 @@ extension APIRoutes {
         group.on(.disableUser, under: "/v1") { _, context in
             JSONAnswer(try await gugus(context).disableAccount(id: try context.id()))
         }
+        registerPersonalData(on: group)
+    }
+
+    /// UU PDP: a person's data, found by address, membership or participation. In the body,
+    /// not the query, so that no address is written to an access log.
+    func registerPersonalData(on group: RouterGroup<GugusRequestContext>) {
+        group.on(.exportPerson, under: "/v1") { request, context in
+            let person = try await request.decode(as: PersonRef.self, context: context)
+            return JSONAnswer(try await gugus(context).exportPerson(person))
+        }
+        group.on(.correctPerson, under: "/v1") { request, context in
+            let correction = try await request.decode(as: PersonCorrection.self, context: context)
+            return JSONAnswer(try await gugus(context).correctPerson(correction))
+        }
+        group.on(.erasePerson, under: "/v1") { request, context in
+            let erasure = try await request.decode(as: PersonErasure.self, context: context)
+            return JSONAnswer(try await gugus(context).erasePerson(erasure))
+        }
+        group.on(.applyRetention, under: "/v1") { request, context in
+            let run = try await request.decode(as: RetentionRun.self, context: context)
+            return JSONAnswer(try await gugus(context).applyRetention(dryRun: run.dryRun))
+        }
     }
 }

@@ -43,8 +43,9 @@ struct SchedulerCommand: AsyncParsableCommand {
                     }
                     return
                 }
+                let retention = RetentionService(pool: pool, policy: try RetentionPolicy.fromEnvironment(options.environment), logger: logger)
                 let group = ServiceGroup(configuration: .init(
-                    services: [.init(service: pool), .init(service: dispatcher)],
+                    services: [.init(service: pool), .init(service: dispatcher), .init(service: retention)],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
             }

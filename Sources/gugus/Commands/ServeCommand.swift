@@ -36,15 +36,19 @@ struct ServeCommand: AsyncParsableCommand {
             var serving = database
             serving.sessionSettings["statement_timeout"] = environment["GUGUS_STATEMENT_TIMEOUT"] ?? "30s"
             let pool = PostgresPool(configuration: serving, options: .init(maxConnections: 16), logger: logger)
+            let retention = try RetentionPolicy.fromEnvironment(environment)
+            let portal = try Self.portalSettings(environment, settings: settings, logger: logger)
             var services: [any Service] = []
             if !noScheduler {
-                let configuration = try SchedulerConfiguration.fromEnvironment(environment)
+                var configuration = try SchedulerConfiguration.fromEnvironment(environment)
+                // The links in reminders (the calendar, the opt-out) point where the portal is.
+                configuration.publicURL = configuration.publicURL ?? portal.publicURL
                 services.append(try ReminderDispatcher(pool: pool, listenConfiguration: direct, configuration: configuration, logger: logger))
+                services.append(RetentionService(pool: pool, policy: retention, logger: logger))
             }
-            let portal = try Self.portalSettings(environment, settings: settings, logger: logger)
             logger.info("serving on http://\(settings.host):\(settings.port)", metadata: [
                 "database": "\(database)", "scheduler": "\(!noScheduler)", "portal": "\(portal.publicURL)", "public_map": "\(portal.publicMap)"])
-            try await runServer(settings: settings, pool: pool, portal: portal, services: services, logger: logger)
+            try await runServer(settings: settings, pool: pool, portal: portal, retention: retention, services: services, logger: logger)
         }
     }
 
