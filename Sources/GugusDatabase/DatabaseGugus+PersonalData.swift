@@ -114,7 +114,9 @@ extension DatabaseGugus {
     /// Erases the subject's contact data (and the name, if asked) from every row that holds
     /// it, the audit log's images and the reminders' texts included, in the caller's
     /// transaction. Memberships, with their roles, dates and decrees, stay.
-    func erase(_ subject: PersonalSubject, eraseName: Bool, reason: String, on connection: PostgresConnection) async throws -> PersonChangeReport {
+    func erase(
+        _ subject: PersonalSubject, eraseName: Bool, reason: String, action: String = "person.erase", on connection: PostgresConnection
+    ) async throws -> PersonChangeReport {
         let contacts = try await connection.query("""
             SELECT coalesce(array_agg(DISTINCT v) FILTER (WHERE v IS NOT NULL AND btrim(v) <> ''), '{}')
             FROM (SELECT unnest(ARRAY[email, phone]) AS v FROM person WHERE id = ANY (\(subject.personIDs))
@@ -127,11 +129,24 @@ extension DatabaseGugus {
                   UNION ALL SELECT name FROM participant WHERE id = ANY (\(subject.guestIDs))
                   UNION ALL SELECT name FROM account WHERE id = ANY (\(subject.accountIDs))) AS x
             """).single()!.decode([String].self) : []
-        let secrets = contacts + names
         let participants = try await connection.query("""
             SELECT coalesce(array_agg(id), '{}') FROM participant
             WHERE id = ANY (\(subject.guestIDs)) OR membership_id IN (SELECT id FROM membership WHERE person_id = ANY (\(subject.personIDs)))
             """).single()!.decode([Int64].self)
+        let ownAudit: PostgresQuery = """
+            ((entity = 'person' AND entity_id = ANY (\(subject.personIDs.map(String.init))))
+             OR (entity = 'participant' AND entity_id = ANY (\(participants.map(String.init))))
+             OR (entity = 'account' AND entity_id = ANY (\(subject.accountIDs.map(String.init)))))
+            """
+        // What they were before a correction is theirs too: the audit log's images of their
+        // own rows hold it.
+        let history = try await connection.query("""
+            SELECT DISTINCT key, image ->> key AS value
+            FROM audit_log, LATERAL (VALUES (before), (after)) AS i(image), unnest(ARRAY['email', 'phone', 'name']) AS key
+            WHERE \(ownAudit) AND image ->> key IS NOT NULL AND btrim(image ->> key) <> '' AND image ->> key <> \(Self.erasedName)
+            """).decode((String, String).self)
+        let contactHistory = Array(Set(contacts + history.filter { $0.0 != "name" }.map(\.1))).sorted()
+        let secrets = Array(Set(contactHistory + names + (eraseName ? history.filter { $0.0 == "name" }.map(\.1) : []))).sorted()
         let memberships = try await connection.query("""
             SELECT coalesce(array_agg(id), '{}') FROM membership WHERE person_id = ANY (\(subject.personIDs))
             """).single()!.decode([Int64].self)
@@ -180,23 +195,21 @@ extension DatabaseGugus {
         // name too, and an address or number written anywhere else goes.
         var redacted = try await connection.execute("""
             UPDATE audit_log SET before = redact_json(before, \(secrets)), after = redact_json(after, \(secrets))
-            WHERE (entity = 'person' AND entity_id = ANY (\(subject.personIDs.map(String.init))))
-               OR (entity = 'participant' AND entity_id = ANY (\(participants.map(String.init))))
-               OR (entity = 'account' AND entity_id = ANY (\(subject.accountIDs.map(String.init))))
+            WHERE \(ownAudit)
             """)
-        if !contacts.isEmpty {
+        if !contactHistory.isEmpty {
             redacted += try await connection.execute("""
-                UPDATE audit_log SET before = redact_json(before, \(contacts)), after = redact_json(after, \(contacts)),
+                UPDATE audit_log SET before = redact_json(before, \(contactHistory)), after = redact_json(after, \(contactHistory)),
                                      actor = redact_text(actor, \(secrets))
-                WHERE before::text ~* redact_pattern(\(contacts)) OR after::text ~* redact_pattern(\(contacts))
-                   OR actor ~* redact_pattern(\(contacts))
+                WHERE before::text ~* redact_pattern(\(contactHistory)) OR after::text ~* redact_pattern(\(contactHistory))
+                   OR actor ~* redact_pattern(\(contactHistory))
                 """)
             try await connection.execute("""
-                UPDATE reminder_rule SET created_by = redact_text(created_by, \(secrets)) WHERE created_by ~* redact_pattern(\(contacts))
+                UPDATE reminder_rule SET created_by = redact_text(created_by, \(secrets)) WHERE created_by ~* redact_pattern(\(contactHistory))
                 """)
         }
         let fields = ["email", "phone"] + (eraseName ? ["name"] : [])
-        try await recordPersonal("person.erase", subject: subject, details: [
+        try await recordPersonal(action, subject: subject, details: [
             "reason": .string(reason), "erased": .array(fields.map(JSONValue.string)),
         ], on: connection)
         return PersonChangeReport(
@@ -219,13 +232,23 @@ extension DatabaseGugus {
                 if !guests.isEmpty {
                     _ = try await erase(PersonalSubject(guestIDs: guests), eraseName: false, reason: Localized(
                         id: "masa simpan: \(policy.guestMonths) bulan setelah sesi terakhir",
-                        en: "retention: \(policy.guestMonths) months after the last session").id, on: connection)
+                        en: "retention: \(policy.guestMonths) months after the last session").id, action: "person.retention", on: connection)
                 }
                 if !members.isEmpty {
                     _ = try await erase(PersonalSubject(personIDs: members), eraseName: false, reason: Localized(
                         id: "masa simpan: \(policy.memberYears) tahun setelah keanggotaan berakhir",
-                        en: "retention: \(policy.memberYears) years after the membership ended").id, on: connection)
+                        en: "retention: \(policy.memberYears) years after the membership ended").id, action: "person.retention", on: connection)
                 }
+                // Every run is in the audit log, also one that found nothing to erase.
+                let summary = String(decoding: try GugusJSON.encoder().encode(JSONValue.object([
+                    "guest_months": .number(Double(policy.guestMonths)), "member_years": .number(Double(policy.memberYears)),
+                    "guests": .number(Double(guests.count)), "former_members": .number(Double(members.count)),
+                ])), as: UTF8.self)
+                try await connection.execute("""
+                    INSERT INTO audit_log (actor, action, operation, entity, entity_id, after)
+                    VALUES (\(caller.name), 'person.retention', 'update', 'retention', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                            \(summary)::jsonb)
+                    """)
             }
             return RetentionReport(dryRun: dryRun, policy: policy, ranAt: clock(), items: items)
         }
@@ -238,7 +261,7 @@ extension DatabaseGugus {
             FROM participant p JOIN outreach_session s ON s.id = p.session_id
             WHERE p.membership_id IS NULL AND p.email IS NOT NULL AND p.erased_at IS NULL
             GROUP BY lower(p.email)
-            HAVING max(s.ends_at) < now() - make_interval(months => \(policy.guestMonths))
+            HAVING max(s.ends_at) < now() - make_interval(months => \(policy.guestMonths)::integer)
             ORDER BY min(p.id)
             """).map { row in
             RetentionItem(
@@ -254,7 +277,7 @@ extension DatabaseGugus {
             WHERE pe.erased_at IS NULL AND (pe.email IS NOT NULL OR pe.phone IS NOT NULL)
             GROUP BY pe.id
             HAVING bool_and(m.valid_until IS NOT NULL)
-               AND max(m.valid_until) < ((now() AT TIME ZONE 'Asia/Jakarta') - make_interval(years => \(policy.memberYears)))::date
+               AND max(m.valid_until) < ((now() AT TIME ZONE 'Asia/Jakarta') - make_interval(years => \(policy.memberYears)::integer))::date
             ORDER BY pe.id
             """).map { row in
             RetentionItem(

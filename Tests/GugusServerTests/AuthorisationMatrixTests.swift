@@ -119,6 +119,10 @@ enum WriteEndpoint: String, CaseIterable, Sendable, CustomStringConvertible {
     case removeRule = "DELETE /v1/reminder-rules/{id}"
     case issueToken = "POST /v1/tokens"
     case revokeToken = "POST /v1/tokens/{id}/revoke"
+    case exportPerson = "POST /v1/persons/export"
+    case correctPerson = "POST /v1/persons/correct"
+    case erasePerson = "POST /v1/persons/erase"
+    case applyRetention = "POST /v1/persons/retention"
 
     var description: String { rawValue }
 
@@ -141,6 +145,10 @@ enum WriteEndpoint: String, CaseIterable, Sendable, CustomStringConvertible {
         case .removeRule: "reminder.rule.remove"
         case .issueToken: "token.issue"
         case .revokeToken: "token.revoke"
+        case .exportPerson: "person.export"
+        case .correctPerson: "person.correct"
+        case .erasePerson: "person.erase"
+        case .applyRetention: "person.retention"
         }
     }
 
@@ -153,7 +161,7 @@ enum WriteEndpoint: String, CaseIterable, Sendable, CustomStringConvertible {
 
     /// The secretariat's alone: tokens, and rules for every task force.
     var isAdministration: Bool {
-        [.addNationalRule, .issueToken, .revokeToken].contains(self)
+        [.addNationalRule, .issueToken, .revokeToken, .exportPerson, .correctPerson, .erasePerson, .applyRetention].contains(self)
     }
 
     func allows(_ role: Deployment.Role) -> Bool {
@@ -171,6 +179,10 @@ enum WriteEndpoint: String, CaseIterable, Sendable, CustomStringConvertible {
         case .issueToken: return "\(token) may not issue tokens; that is for admins only"
         case .revokeToken: return "\(token) may not revoke tokens; that is for admins only"
         case .addNationalRule: return "\(token) may not add a reminder rule for every task force; that is for admins only"
+        case .exportPerson: return "\(token) may not export personal data; that is for admins only"
+        case .correctPerson: return "\(token) may not correct personal data; that is for admins only"
+        case .erasePerson: return "\(token) may not erase personal data; that is for admins only"
+        case .applyRetention: return "\(token) may not apply the personal-data retention; that is for admins only"
         case .createTaskForce: return "\(token) may not create the task force for 82"
         default:
             return role == .viewer
@@ -243,7 +255,26 @@ enum WriteEndpoint: String, CaseIterable, Sendable, CustomStringConvertible {
             let issued = try await admin.post("/v1/tokens", ["role": "viewer", "name": "Dasbor \(unique)"])
             let id = try #require(try issued.object()["token"] as? [String: Any]).id()
             return try await caller.post("/v1/tokens/\(id)/revoke", [:])
+        case .exportPerson:
+            return try await caller.post("/v1/persons/export", ["member_id": try await Self.person(unique, admin: admin)])
+        case .correctPerson:
+            return try await caller.post("/v1/persons/correct", ["member_id": try await Self.person(unique, admin: admin), "phone": "0813-5555-0202"])
+        case .erasePerson:
+            return try await caller.post("/v1/persons/erase", [
+                "member_id": try await Self.person(unique, admin: admin), "erase_name": true, "reason": "permintaan yang bersangkutan",
+            ])
+        case .applyRetention:
+            return try await caller.post("/v1/persons/retention", ["dry_run": false])
         }
+    }
+
+    /// A member of 82 of this case's own, with contact details, for the personal-data rights.
+    private static func person(_ unique: String, admin: API) async throws -> Int {
+        let member = try await admin.post("/v1/taskforces/82/members", [
+            "name": "Anggota \(unique)", "role": "anggota", "position": "Staf Ahli", "institution": "Bappeda Provinsi Maluku Utara",
+            "email": "anggota-\(unique.lowercased())@malutprov.go.id", "phone": "0812-5555-0101",
+        ])
+        return try member.object().id()
     }
 
     private static func session(_ unique: String) -> [String: Any] {

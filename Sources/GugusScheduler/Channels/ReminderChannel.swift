@@ -15,6 +15,8 @@ public struct Delivery: Sendable {
     public var payload: ReminderPayload
     /// The session as an iCalendar invitation, for e-mail.
     public var calendar: Calendar?
+    /// The signed one-click opt-out (RFC 8058 `List-Unsubscribe`), when the server has a public address.
+    public var optOutURL: String? = nil
 
     public struct Calendar: Sendable {
         public var method: ICSCalendar.Method

@@ -2,6 +2,7 @@ import Foundation
 import GugusModel
 import Logging
 import Metrics
+import GugusDatabase
 import Postgres
 import ServiceLifecycle
 import Synchronization
@@ -31,6 +32,8 @@ public final class ReminderDispatcher: Service, Sendable {
     private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let totals = Mutex(Summary())
+    /// The key for the opt-out links, read once from the database.
+    private let links = Mutex<OptOutLinks?>(nil)
 
     public var worker: String { queue.worker }
 
@@ -167,6 +170,7 @@ public final class ReminderDispatcher: Service, Sendable {
         var skips: [(ClaimedReminder, String)] = []
         var byChannel: [ReminderRule.Channel: [(ClaimedReminder, Delivery)]] = [:]
         var renderer = BatchRenderer()
+        renderer.optOut = try await optOutLinks()
         for reminder in batch {
             if let reason = skipReason(reminder) {
                 skips.append((reminder, reason))
@@ -267,6 +271,7 @@ public final class ReminderDispatcher: Service, Sendable {
 
     /// Why a claimed reminder must not go now, or nil when it should.
     func skipReason(_ reminder: ClaimedReminder) -> String? {
+        if let blocked = reminder.blocked { return blocked }
         if reminder.kind != .reminder {
             return noticeSkipReason(reminder)
                 ?? (reminder.channel == .email && reminder.recipientEmail == nil ? "no e-mail address for \(reminder.recipientName)" : nil)
@@ -329,6 +334,15 @@ public final class ReminderDispatcher: Service, Sendable {
     }
 
     // MARK: Messages
+
+    /// The opt-out links' signer, when messages can carry links (a public address is set).
+    private func optOutLinks() async throws -> OptOutLinks? {
+        guard configuration.publicURL != nil else { return nil }
+        if let known = links.withLock({ $0 }) { return known }
+        let loaded = try await OptOutLinks.load(from: pool)
+        links.withLock { $0 = loaded }
+        return loaded
+    }
 
     func delivery(for reminder: ClaimedReminder, renderer: inout BatchRenderer) throws(DeliveryError) -> Delivery {
         let language = Language(tag: reminder.recipientLanguage)
@@ -402,7 +416,15 @@ public final class ReminderDispatcher: Service, Sendable {
             values["regionCode"] = reminder.regionCode ?? "?"
             values["today"] = LocalTime.longDate(CivilDate(reminder.now, in: RegionZone.jakarta.timeZone), language: language)
         }
-        let message = try renderer.render(template, language: language, values: values.compactMapValues { $0 })
+        var message = try renderer.render(template, language: language, values: values.compactMapValues { $0 })
+        var optOutURL: String?
+        if let base = configuration.publicURL, let signer = renderer.optOut {
+            // Every message says how to stop messages like it (UU PDP: consent can be withdrawn).
+            let url = signer.url(base: base, reminder: reminder.id)
+            links["unsubscribe"] = url
+            optOutURL = url
+            message.text += Self.optOutFooter(url, kind: reminder.ruleKind, language)
+        }
         let payload = ReminderPayload(
             idempotencyKey: reminder.idempotencyKey, reminderId: reminder.id,
             kind: reminder.kind == .reminder ? reminder.ruleKind.rawValue : reminder.kind.rawValue,
@@ -414,7 +436,22 @@ public final class ReminderDispatcher: Service, Sendable {
         return Delivery(
             reminderID: reminder.id, idempotencyKey: reminder.idempotencyKey, channel: reminder.channel,
             recipientName: reminder.recipientName, recipientEmail: reminder.recipientEmail, language: language,
-            webhookURL: reminder.webhookUrl, message: message, payload: payload, calendar: calendar)
+            webhookURL: reminder.webhookUrl, message: message, payload: payload, calendar: calendar, optOutURL: optOutURL)
+    }
+
+    static func optOutFooter(_ url: String, kind: ReminderRule.Kind, _ language: Language) -> String {
+        let what: String
+        switch (kind, language) {
+        case (.session, .id): what = "pengingat kegiatan"
+        case (.session, .en): what = "session reminders"
+        case (.decreeExpiry, .id): what = "pengingat masa berlaku SK"
+        case (.decreeExpiry, .en): what = "decree term reminders"
+        case (.noTaskForce, .id): what = "pengingat provinsi tanpa GTD"
+        case (.noTaskForce, .en): what = "reminders about provinces without a GTD"
+        }
+        return language == .id
+            ? "\n--\nTidak ingin menerima \(what) lagi? Berhenti berlangganan: \(url)\n"
+            : "\n--\nDon't want \(what) any more? Unsubscribe: \(url)\n"
     }
 
     /// The session as a calendar invitation for an e-mail: the same event as the feed (UID,

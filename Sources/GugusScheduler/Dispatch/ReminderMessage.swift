@@ -1,5 +1,6 @@
 import Foundation
 import GugusModel
+import GugusDatabase
 import Mustache
 
 /// A reminder's words: a one-line summary (the e-mail subject) and the body, rendered from
@@ -73,6 +74,8 @@ public struct ReminderMessage: Sendable, Hashable, Codable {
 /// with a placeholder for the name, which is put in afterwards: rendering every message in
 /// full was a third of a worker's CPU time (make bench, dispatch).
 struct BatchRenderer {
+    /// Signs the opt-out link each message carries; nil without a public address.
+    var optOut: OptOutLinks?
     /// A rendered message cut at the placeholder, to be joined with the recipient's name.
     private struct Pieces {
         var subject: [Substring]

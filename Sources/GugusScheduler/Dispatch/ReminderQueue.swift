@@ -50,6 +50,8 @@ struct ClaimedReminder: Sendable {
     var regionTimeZone: String
     var now: Date
     var stillCurrent: Bool
+    /// "erased" or "opted out": nothing goes to this person, of this kind.
+    var blocked: String?
 
     var idempotencyKey: String { Reminder.idempotencyKey(id: id, plannedVersion: plannedVersion, kind: kind) }
 
@@ -126,7 +128,8 @@ struct ReminderQueue: Sendable {
                    CASE WHEN c.kind <> 'reminder' THEN true
                         WHEN c.session_id IS NOT NULL THEN session_reminder_wanted(c.session_id, c.person_key, c.channel, c.offset_minutes)
                         ELSE coalesce(reminder_condition_holds(c.rule_id, c.decree_id, c.region_code, c.recipient_key), false)
-                   END AS still_current
+                   END AS still_current,
+                   reminder_blocked(c.person_key, c.recipient_email, ru.kind) AS blocked
             FROM claimed c
             JOIN reminder_rule ru ON ru.id = c.rule_id
             LEFT JOIN outreach_session s ON s.id = c.session_id
@@ -338,5 +341,6 @@ extension ClaimedReminder {
         regionTimeZone = try value("region_time_zone")
         now = try value("now")
         stillCurrent = try value("still_current")
+        blocked = try value("blocked")
     }
 }

@@ -47,6 +47,10 @@ extension Portal {
         on(.get, "/sessions/:id/check-in", checkInPage)
         on(.post, "/sessions/:id/check-in/:participant", checkIn)
         on(.get, "/sessions/:id/attendance-list", attendanceList)
+        // A reminder's opt-out link (signed; no sign-in).
+        on(.get, "/unsubscribe/:token") { request, context, visitor in try await optOutPage(request, context, visitor, change: nil) }
+        on(.post, "/unsubscribe/:token") { request, context, visitor in try await optOutPage(request, context, visitor, change: .optOut) }
+        on(.post, "/unsubscribe/:token/undo") { request, context, visitor in try await optOutPage(request, context, visitor, change: .undo) }
         // Signing in and out; the secretariat's people.
         on(.get, "/sign-in") { request, _, visitor in signInPage(request, visitor) }
         on(.post, "/sign-in", requestLink)

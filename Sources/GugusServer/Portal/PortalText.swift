@@ -351,6 +351,16 @@ enum PortalText {
         "signInRequired": ("Silakan masuk untuk melihat halaman ini.", "Please sign in to see this page."),
         "signedOut": ("Anda sudah keluar.", "You have signed out."),
         "linkRefused": ("Tautan masuk tidak berlaku", "The sign-in link does not work"),
+        // Opting out of reminders
+        "optOutTitle": ("Berhenti berlangganan pengingat", "Unsubscribe from reminders"),
+        "optOutDone": ("Anda sudah berhenti berlangganan", "You have unsubscribed"),
+        "optOutButton": ("Berhenti berlangganan", "Unsubscribe"),
+        "optOutUndo": ("Terima pengingat lagi", "Receive reminders again"),
+        "optOutSaved": ("Pilihan Anda tersimpan.", "Your choice is saved."),
+        "optOutUndone": ("Anda akan menerima pengingat ini lagi.", "You will receive these reminders again."),
+        "optOutSince": ("Berhenti sejak", "Unsubscribed since"),
+        "optOutHelp": ("Ada pertanyaan tentang data Anda? Hubungi sekretariat gugus tugas, atau minta salinan atau penghapusan data Anda (UU 27/2022).",
+                       "Questions about your data? Contact the task force's secretariat, or ask for a copy or the erasure of your data (Law 27/2022)."),
         "askAgain": ("Minta tautan baru", "Ask for a new link"),
         // People
         "peopleTitle": ("Pengguna portal", "Portal users"),
