@@ -82,10 +82,14 @@ struct ReminderDeliveryTests {
         #expect(text.hasPrefix("Yth. Tamu 1,\n"))
         #expect(text.contains("  Waktu    : \(thursday.spoken) pukul 09.00 WIT s.d. 12.00 WIT\n"))
         #expect(text.contains("  Tempat   : Aula Gamalama, Ternate\n"))
+        // The same signed opt-out link as an e-mail's List-Unsubscribe, for a gateway to offer.
+        let optOut = try await OptOutLinks.load(from: bed.pool).url(base: "https://gugus.example.go.id", reminder: reminder.id)
         #expect(body["links"] as? [String: String] == [
             "calendar": "https://gugus.example.go.id/v1/sessions/\(session.id)/calendar.ics",
             "session": "https://gugus.example.go.id/v1/sessions/\(session.id)",
+            "unsubscribe": optOut,
         ])
+        #expect(text.hasSuffix("(Stranas BHAM).\nTidak ingin menerima pengingat kegiatan lagi? Berhenti berlangganan: \(optOut)\n"))
 
         let ownRequest = try #require(requests.first { $0.path == "/hooks/own" })
         #expect(ownRequest.expectedSignature == ownRequest.headers["x-gugus-signature"])

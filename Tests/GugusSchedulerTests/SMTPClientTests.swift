@@ -536,6 +536,8 @@ struct ReceivedMessage: Decodable {
         var transferEncoding: String?
         var autoSubmitted: String?
         var xGugusReminder: String?
+        var listUnsubscribe: String?
+        var listUnsubscribePost: String?
         var body: String?
         var attachments: [Attachment]
         var defects: [String]

@@ -164,6 +164,8 @@ def parse(raw):
         and str(message["content-transfer-encoding"]),
         "auto_submitted": message["auto-submitted"] and str(message["auto-submitted"]),
         "x_gugus_reminder": message["x-gugus-reminder"] and str(message["x-gugus-reminder"]),
+        "list_unsubscribe": message["list-unsubscribe"] and str(message["list-unsubscribe"]),
+        "list_unsubscribe_post": message["list-unsubscribe-post"] and str(message["list-unsubscribe-post"]),
         "body": body.replace("\r\n", "\n") if body is not None else None,
         "attachments": attachments,
         "defects": [type(defect).__name__ for defect in message.defects]

@@ -70,6 +70,20 @@ public struct ReminderRule: Sendable, Hashable, Codable {
     }
 }
 
+extension ReminderRule.Kind {
+    /// What a person receives of this kind, as a message or the opt-out page names it.
+    public func remindersName(_ language: Language) -> String {
+        switch (self, language) {
+        case (.session, .id): "pengingat kegiatan"
+        case (.session, .en): "session reminders"
+        case (.decreeExpiry, .id): "pengingat masa berlaku SK"
+        case (.decreeExpiry, .en): "decree term reminders"
+        case (.noTaskForce, .id): "pengingat provinsi tanpa GTD"
+        case (.noTaskForce, .en): "reminders about provinces without a GTD"
+        }
+    }
+}
+
 /// What `reminder rule add` takes.
 public struct NewReminderRule: Sendable, Hashable, Codable {
     public var kind: ReminderRule.Kind

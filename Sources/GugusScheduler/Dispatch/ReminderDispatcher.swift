@@ -440,18 +440,11 @@ public final class ReminderDispatcher: Service, Sendable {
     }
 
     static func optOutFooter(_ url: String, kind: ReminderRule.Kind, _ language: Language) -> String {
-        let what: String
-        switch (kind, language) {
-        case (.session, .id): what = "pengingat kegiatan"
-        case (.session, .en): what = "session reminders"
-        case (.decreeExpiry, .id): what = "pengingat masa berlaku SK"
-        case (.decreeExpiry, .en): what = "decree term reminders"
-        case (.noTaskForce, .id): what = "pengingat provinsi tanpa GTD"
-        case (.noTaskForce, .en): what = "reminders about provinces without a GTD"
-        }
+        let what = kind.remindersName(language)
+        // Under the templates' signature line ("--" and who sent it).
         return language == .id
-            ? "\n--\nTidak ingin menerima \(what) lagi? Berhenti berlangganan: \(url)\n"
-            : "\n--\nDon't want \(what) any more? Unsubscribe: \(url)\n"
+            ? "Tidak ingin menerima \(what) lagi? Berhenti berlangganan: \(url)\n"
+            : "Don't want \(what) any more? Unsubscribe: \(url)\n"
     }
 
     /// The session as a calendar invitation for an e-mail: the same event as the feed (UID,

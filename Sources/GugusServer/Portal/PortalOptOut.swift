@@ -18,21 +18,32 @@ extension Portal {
         var action: String
         var undoAction: String
         var justChanged: Bool
+        var refused: Bool
     }
 
     func optOutPage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor, change: OptOutChange?) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
         let status: OptOutStatus
-        switch change {
-        case nil: status = try await gugus.optOutStatus(token: token)
-        case .optOut: status = try await gugus.optOut(token: token)
-        case .undo: status = try await gugus.undoOptOut(token: token)
+        do {
+            switch change {
+            case nil: status = try await gugus.optOutStatus(token: token)
+            case .optOut: status = try await gugus.optOut(token: token)
+            case .undo: status = try await gugus.undoOptOut(token: token)
+            }
+        } catch let error as GugusError where error.kind == .notFound {
+            // A link that was cut short or changed: say so, and what to do.
+            let language = visitor.language
+            let model = OptOutPage(
+                frame: frame(visitor, request: request, title: PortalText.word("optOutRefused", language)),
+                lead: error.message.text(language), optedOut: false, erased: false, since: nil, action: "", undoAction: "",
+                justChanged: false, refused: true)
+            return page("opt-out", model, visitor: visitor, status: .notFound)
         }
         // The reminder's own language, unless the reader chose another on the page.
         var reader = visitor
         reader.language = visitor.chosenLanguage ?? status.language
         let language = reader.language
-        let what = Self.optOutKind(status.kind, language)
+        let what = status.kind.remindersName(language)
         let lead: String
         if status.erased {
             lead = language == .id
@@ -52,23 +63,12 @@ extension Portal {
             frame: frame(reader, request: request, title: title), lead: lead, optedOut: status.optedOut, erased: status.erased,
             since: status.optedOutAt.map { LocalTime.long($0, in: .jakarta, language: language) },
             action: "/unsubscribe/\(APIRoute.escape(token))", undoAction: "/unsubscribe/\(APIRoute.escape(token))/undo",
-            justChanged: change != nil)
+            justChanged: change != nil, refused: false)
         return page("opt-out", model, visitor: reader)
     }
 
     enum OptOutChange {
         case optOut, undo
-    }
-
-    static func optOutKind(_ kind: ReminderRule.Kind, _ language: Language) -> String {
-        switch (kind, language) {
-        case (.session, .id): "pengingat kegiatan"
-        case (.session, .en): "session reminders"
-        case (.decreeExpiry, .id): "pengingat masa berlaku SK"
-        case (.decreeExpiry, .en): "decree term reminders"
-        case (.noTaskForce, .id): "pengingat provinsi tanpa GTD"
-        case (.noTaskForce, .en): "reminders about provinces without a GTD"
-        }
     }
 }
 

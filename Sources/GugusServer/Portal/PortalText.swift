@@ -354,6 +354,7 @@ enum PortalText {
         // Opting out of reminders
         "optOutTitle": ("Berhenti berlangganan pengingat", "Unsubscribe from reminders"),
         "optOutDone": ("Anda sudah berhenti berlangganan", "You have unsubscribed"),
+        "optOutRefused": ("Tautan berhenti berlangganan tidak berlaku", "The unsubscribe link does not work"),
         "optOutButton": ("Berhenti berlangganan", "Unsubscribe"),
         "optOutUndo": ("Terima pengingat lagi", "Receive reminders again"),
         "optOutSaved": ("Pilihan Anda tersimpan.", "Your choice is saved."),
