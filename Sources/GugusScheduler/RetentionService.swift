@@ -24,14 +24,21 @@ public struct RetentionService: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            var wait = firstAfter
-            while true {
-                try await Task.sleep(for: wait)
-                wait = every
-                await runOnce()
+    /// Returns when graceful shutdown begins: a run in flight is cancelled, and its
+    /// transaction rolls back whole.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                var wait = firstAfter
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: wait) } catch { return }
+                    wait = every
+                    await runOnce()
+                }
             }
+            group.addTask { try? await gracefulShutdown() }
+            await group.next()
+            group.cancelAll()
         }
     }
 
