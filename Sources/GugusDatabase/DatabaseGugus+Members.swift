@@ -147,7 +147,9 @@ extension DatabaseGugus {
     static let memberSelect: PostgresQuery = """
         SELECT m.id, m.task_force_id, m.person_id, p.name, p.email, p.phone, p.language, i.name AS institution,
                i.kind AS institution_kind, m.position, m.role, m.working_group, m.decree_id, d.number AS decree_number,
-               m.valid_from, m.valid_until, m.end_reason
+               m.valid_from, m.valid_until, m.end_reason,
+               ARRAY(SELECT o.kind FROM opt_out o WHERE o.subject = 'person:' || p.id AND o.undone_at IS NULL ORDER BY o.kind)
+                   AS reminders_off
         FROM membership m
         JOIN person p ON p.id = m.person_id
         JOIN institution i ON i.id = m.institution_id
@@ -223,6 +225,7 @@ extension Member {
         var copy = self
         copy.email = nil
         copy.phone = nil
+        copy.remindersOff = []
         return copy
     }
 }

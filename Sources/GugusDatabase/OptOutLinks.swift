@@ -67,6 +67,8 @@ public struct OptOutStatus: Sendable, Hashable {
     public var optedOutAt: Date?
     /// Their data was erased: nothing goes to them any more, whatever they choose.
     public var erased: Bool
+    /// The zone of the reminder's region, for saying when (WIB, WITA, WIT).
+    public var zone: RegionZone
 }
 
 extension DatabaseGugus {
@@ -121,16 +123,21 @@ extension DatabaseGugus {
         guard let id = links.reminder(in: token) else { throw refused }
         guard let row = try await connection.query("""
             SELECT ru.kind, r.recipient_language,
+                   coalesce(trg.time_zone, rg.time_zone, 'Asia/Jakarta') AS time_zone,
                    (SELECT o.opted_out_at FROM opt_out o
                     WHERE o.subject = opt_out_subject(r.person_key, r.recipient_email) AND o.kind = ru.kind AND o.undone_at IS NULL) AS opted_out_at,
                    reminder_blocked(r.person_key, r.recipient_email, ru.kind) IS NOT DISTINCT FROM 'erased' AS erased
             FROM reminder r JOIN reminder_rule ru ON ru.id = r.rule_id
+            LEFT JOIN task_force t ON t.id = r.task_force_id
+            LEFT JOIN region trg ON trg.code = t.region_code
+            LEFT JOIN region rg ON rg.code = r.region_code
             WHERE r.id = \(id) AND r.person_key IS NOT NULL
             """).single() else { throw refused }
         let kind = try row.column("kind").decode(String.self)
         return OptOutStatus(
             reminderId: id, kind: ReminderRule.Kind(rawValue: kind) ?? .session,
             language: Language(rawValue: try row.column("recipient_language").decode(String.self)) ?? .id,
-            optedOutAt: try row.column("opted_out_at").decode(Date?.self), erased: try row.column("erased").decode(Bool.self))
+            optedOutAt: try row.column("opted_out_at").decode(Date?.self), erased: try row.column("erased").decode(Bool.self),
+            zone: (try? RegionZone(identifier: try row.column("time_zone").decode(String.self))) ?? .jakarta)
     }
 }

@@ -160,6 +160,18 @@ struct ParityTests {
         try await scenario.same("region", "list", "--json")
         try await scenario.same("audit", "list", "--entity", "membership", "--json")
 
+        // Personal data (UU PDP): the guest's export, a correction, retention (her session was
+        // in April 2025, more than 12 months ago), and her erasure.
+        let export = try await scenario.same("person", "export", "--email", "maria@ngo.example.org", "--json", ignoring: ["generated_at"])
+        #expect(try (export.object()["participations"] as? [Any])?.count == 1, "\(export)")
+        try await scenario.same("person", "correct", "--email", "maria@ngo.example.org", "--new-email", "maria.t@ngo.example.org", "--json")
+        let retention = try await scenario.same("person", "retention", "--dry-run", "--json", ignoring: ["ran_at"])
+        #expect(try (retention.object()["items"] as? [Any])?.count == 1, "\(retention)")
+        try await scenario.same("person", "retention", "--dry-run")
+        try await scenario.same("person", "erase", "--email", "maria.t@ngo.example.org", "--reason", "permintaan yang bersangkutan", "--json")
+        let erased = try await scenario.same("person", "export", "--email", "maria.t@ngo.example.org")
+        #expect(erased.status == 1, "\(erased)")
+
         // The rest of the CLI: a session ahead with reminders, changed and cancelled; a
         // membership ended; tokens; the calendar.
         let ahead = try await scenario.same(

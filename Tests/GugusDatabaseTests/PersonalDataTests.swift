@@ -25,6 +25,11 @@ struct PersonalDataTests {
     /// a member of 82, invited to 82's session as a member and to 81's workshop as an outside
     /// guest under the same address, reminded by log and e-mail, with one reminder that went
     /// and one that an SMTP server refused with her address in the message.
+    /// A day this many days from the real today (the database plans reminders by its own clock).
+    static func day(_ offset: Int) -> CivilDate {
+        CivilDate(Date(), in: TimeZone(identifier: "Asia/Jayapura")!).adding(days: offset)
+    }
+
     static func seed() async throws -> Seeded {
         let gugus = try await TestDatabase.gugus(clock: clock(at: CivilDate(2026, 12, 2)))
         try await MalukuUtara.establish(gugus)
@@ -39,12 +44,12 @@ struct PersonalDataTests {
         _ = try await gugus.addReminderRule(NewReminderRule(offset: day, audience: .participants, channel: .log))
         _ = try await gugus.addReminderRule(NewReminderRule(offset: try DurationText(parsing: "2h", field: "offset"), audience: .participants, channel: .email))
         let memberSession = try await gugus.scheduleSession(NewSession(
-            taskForce: .region("82"), title: "Sosialisasi Stranas BHAM", starts: "2027-03-10 09:00",
+            taskForce: .region("82"), title: "Sosialisasi Stranas BHAM", starts: "\(Self.day(90)) 09:00",
             duration: DurationText(seconds: 3 * 3600)!, venue: "Aula Gamalama, Ternate"))
         _ = try await gugus.invite(sessionID: memberSession.id, .member(member.id), role: .attendee)
         _ = try await gugus.invite(sessionID: memberSession.id, .member(try await firstMember(gugus, named: "Rahmat Contoh")), role: .attendee)
         let guestSession = try await gugus.scheduleSession(NewSession(
-            taskForce: .region("81"), title: "Lokakarya Uji Tuntas HAM", starts: "2027-04-14 10:00",
+            taskForce: .region("81"), title: "Lokakarya Uji Tuntas HAM", starts: "\(Self.day(120)) 10:00",
             duration: DurationText(seconds: 2 * 3600)!, venue: "Hotel Santika, Ambon"))
         let guest = try #require(try await gugus.invite(sessionID: guestSession.id, .guest(
             name: name, email: try EmailAddress(parsing: email.lowercased()), organisation: "Pemerintah Provinsi Maluku Utara"), role: .attendee).first)
@@ -196,7 +201,7 @@ struct PersonalDataTests {
         #expect(try await gugus.decrees(taskForce: .region("82"), page: PageRequest()).items == decrees)
         // Nothing more goes to her, and a change to her session does not bring her back.
         #expect(try await count("reminder", in: gugus, where: "skip_reason = 'erased'") == pending)
-        _ = try await gugus.rescheduleSession(id: seeded.memberSession.id, SessionChange(starts: "2027-03-11 09:00"))
+        _ = try await gugus.rescheduleSession(id: seeded.memberSession.id, SessionChange(starts: "\(Self.day(91)) 09:00"))
         #expect(try await count("reminder", in: gugus, where: "status IN ('pending', 'failed') AND recipient_name = '[dihapus]'") == 0)
         #expect(try await count("reminder", in: gugus, where: "status = 'pending' AND recipient_name = 'Rahmat Contoh'") > 0)
         // The audit log says what happened, by whom and why.
@@ -229,26 +234,26 @@ struct PersonalDataTests {
 
     @Test("retention: the dry run lists exactly what the real run then erases")
     func retention() async throws {
-        var gugus = try await TestDatabase.gugus(clock: clock(at: CivilDate(2026, 12, 2)))
+        var gugus = try await TestDatabase.gugus()
         gugus.retention = RetentionPolicy(guestMonths: 12, memberYears: 5)
         try await MalukuUtara.establish(gugus)
-        // A member whose seat ended in 2020, one whose seat ended in 2024, one still sitting.
+        // A member whose seat ended six years ago, one whose seat ended two years ago, one still sitting.
         let old = try await gugus.addMember(NewMember(
             taskForce: .region("82"), name: "Hasan Percontohan", role: .anggota, position: "Kepala Dinas Tenaga Kerja",
             institution: "Dinas Tenaga Kerja Provinsi Maluku Utara", email: try EmailAddress(parsing: "hasan@example.go.id"),
-            phone: try PhoneNumber(parsing: "0812-1000-2000"), from: CivilDate(2019, 1, 1)))
-        _ = try await gugus.endMember(id: old.id, on: CivilDate(2020, 12, 31), reason: "pensiun")
+            phone: try PhoneNumber(parsing: "0812-1000-2000"), from: Self.day(-8 * 365)))
+        _ = try await gugus.endMember(id: old.id, on: Self.day(-6 * 365), reason: "pensiun")
         let recent = try await gugus.addMember(NewMember(
             taskForce: .region("82"), name: "Ratna Contoh", role: .anggota, position: "Kepala Dinas Lingkungan Hidup",
             institution: "Dinas Lingkungan Hidup Provinsi Maluku Utara", email: try EmailAddress(parsing: "ratna@example.go.id"),
-            from: CivilDate(2022, 1, 1)))
-        _ = try await gugus.endMember(id: recent.id, on: CivilDate(2024, 6, 30), reason: "mutasi")
+            from: Self.day(-4 * 365)))
+        _ = try await gugus.endMember(id: recent.id, on: Self.day(-2 * 365), reason: "mutasi")
         let sitting = try await gugus.addMember(MalukuUtara.kanwilHead())
-        // Guests of a session held in 2024, and of one held last month (recorded after the fact).
+        // Guests of a session held two years ago, and of one held last month (recorded after the fact).
         let past = try await gugus.scheduleSession(NewSession(
-            taskForce: .region("82"), title: "Sosialisasi 2024", starts: "2024-05-02 09:00", duration: DurationText(seconds: 7200)!, venue: "Aula, Sofifi"))
+            taskForce: .region("82"), title: "Sosialisasi", starts: "\(Self.day(-730)) 09:00", duration: DurationText(seconds: 7200)!, venue: "Aula, Sofifi"))
         let lastMonth = try await gugus.scheduleSession(NewSession(
-            taskForce: .region("82"), title: "Bimtek 2026", starts: "2026-11-05 09:00", duration: DurationText(seconds: 7200)!, venue: "Aula, Sofifi"))
+            taskForce: .region("82"), title: "Bimtek", starts: "\(Self.day(-30)) 09:00", duration: DurationText(seconds: 7200)!, venue: "Aula, Sofifi"))
         let gone = try #require(try await gugus.invite(sessionID: past.id, .guest(
             name: "Dewi Tamu", email: try EmailAddress(parsing: "dewi@perusahaan.example"), organisation: "PT Contoh"), role: .attendee).first)
         let kept = try #require(try await gugus.invite(sessionID: past.id, .guest(
@@ -273,9 +278,9 @@ struct PersonalDataTests {
         #expect(participants.first { $0.id == gone.id }?.email == nil)
         #expect(participants.first { $0.id == gone.id }?.name == "Dewi Tamu", "retention keeps the name in the session's record")
         #expect(participants.first { $0.id == kept.id }?.email == "andi@perusahaan.example", "Andi came again last month")
-        let members = try await gugus.members(taskForce: .region("82"), at: CivilDate(2020, 6, 1), page: PageRequest()).items
+        let members = try await gugus.members(taskForce: .region("82"), at: Self.day(-7 * 365), page: PageRequest()).items
         #expect(members.first { $0.id == old.id }.map { ($0.email, $0.phone) } ?? ("?", "?") == (nil, nil))
-        let now = try await gugus.members(taskForce: .region("82"), at: CivilDate(2023, 6, 1), page: PageRequest()).items
+        let now = try await gugus.members(taskForce: .region("82"), at: Self.day(-3 * 365), page: PageRequest()).items
         #expect(now.first { $0.id == recent.id }?.email == "ratna@example.go.id", "ended less than 5 years ago")
         #expect(try await gugus.members(taskForce: .region("82"), at: nil, page: PageRequest()).items.first { $0.id == sitting.id }?.email != nil)
         let audit = try await gugus.audit(AuditQuery(entity: "retention"))

@@ -10,6 +10,7 @@ same database as the server.
 Each check prints one line; the first failure stops the run with exit status 1.
 """
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -443,6 +444,43 @@ def main():
         screenshot(driver, session_url.replace(BASE, "") + "/attendance-list", "attendance-list")
         screenshot(driver, session_url.replace(BASE, ""), "session")
         no_console_errors(driver, "check-in and the attendance list")
+
+        # The opt-out link of a real reminder: the 1d reminders of 82's session are made due
+        # in the database, `gugus scheduler run --once` writes them to a log, and the link in
+        # Siti's payload is opened, as a person would from the mail, without signing in.
+        cluster = json.loads(gugus("db", "local", "status", "--json"))["url"]
+        subprocess.run(["psql", cluster, "-qc", "UPDATE reminder SET not_before = now() WHERE status = 'pending'"], check=True)
+        with tempfile.TemporaryDirectory() as folder:
+            sent = os.path.join(folder, "reminders.log")
+            run = subprocess.run([GUGUS, "scheduler", "run", "--once"], capture_output=True, text=True,
+                                 env={**os.environ, "GUGUS_PUBLIC_URL": BASE, "GUGUS_REMINDER_LOG": sent})
+            check(run.returncode == 0, f"gugus scheduler run --once ({run.stderr.strip()})")
+            with open(sent, encoding="utf-8") as file:
+                payloads = [json.loads(line) for line in file if line.strip()]
+        siti = [p for p in payloads if p["recipient"]["name"] == "Siti Rahma"]
+        check(siti and all("unsubscribe" in p["links"] for p in siti),
+              f"Siti's {len(siti)} reminders each carry an opt-out link ({len(payloads)} sent in all)")
+        link = siti[0]["links"]["unsubscribe"]
+        check(siti[0]["text"].rstrip().endswith("Berhenti berlangganan: " + link), "the text ends with the same link")
+        driver.delete_all_cookies()
+        driver.set_window_size(360, 900)
+        driver.get(link)
+        check(driver.find_element(By.TAG_NAME, "h1").text == "Berhenti berlangganan pengingat", "the link asks first, in Indonesian")
+        check("pengingat kegiatan" in driver.page_source, "and says which reminders")
+        driver.find_element(By.CSS_SELECTOR, "main form button").click()
+        wait_for(driver, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Anda sudah berhenti berlangganan", "one press unsubscribes")
+        check("Pilihan Anda tersimpan." in driver.page_source, "and says it is saved")
+        driver.save_screenshot(os.path.join(SHOTS, "opt-out-360-id.png"))
+        no_console_errors(driver, "the opt-out pages")
+        driver.get(link[:-1] + ("1" if link.endswith("0") else "0"))
+        check(driver.find_element(By.TAG_NAME, "h1").text == "Tautan berhenti berlangganan tidak berlaku", "a changed link is refused")
+        refusals = driver.get_log("browser")
+        check(len(refusals) == 1 and "404" in refusals[0]["message"], f"with a 404 ({refusals})")
+        driver.set_window_size(1366, 900)
+        sign_in(driver, COORDINATOR)
+        driver.get(BASE + "/regions/82")
+        check("Tidak menerima pengingat kegiatan" in driver.page_source, "the coordinator sees that Siti opted out")
+        no_console_errors(driver, "the region page after the opt-out")
 
         # Screenshots, for people to look at.
         driver.delete_all_cookies()

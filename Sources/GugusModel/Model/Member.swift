@@ -20,6 +20,9 @@ public struct Member: Sendable, Hashable, Codable {
     public var validFrom: CivilDate
     public var validUntil: CivilDate?
     public var endReason: String?
+    /// The kinds of reminder the person opted out of (`session`, `decree_expiry`,
+    /// `no_task_force`); empty when the caller does not coordinate this task force.
+    public var remindersOff: [String]
     public init(
         id: Int64,
         taskForceId: Int64,
@@ -37,7 +40,8 @@ public struct Member: Sendable, Hashable, Codable {
         decreeNumber: String? = nil,
         validFrom: CivilDate,
         validUntil: CivilDate? = nil,
-        endReason: String? = nil
+        endReason: String? = nil,
+        remindersOff: [String] = []
     ) {
         self.id = id
         self.taskForceId = taskForceId
@@ -56,6 +60,7 @@ public struct Member: Sendable, Hashable, Codable {
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.endReason = endReason
+        self.remindersOff = remindersOff
     }
 }
 

@@ -61,7 +61,7 @@ extension Portal {
         let title = PortalText.word(status.optedOut ? "optOutDone" : "optOutTitle", language)
         let model = OptOutPage(
             frame: frame(reader, request: request, title: title), lead: lead, optedOut: status.optedOut, erased: status.erased,
-            since: status.optedOutAt.map { LocalTime.long($0, in: .jakarta, language: language) },
+            since: status.optedOutAt.map { LocalTime.long($0, in: status.zone, language: language) },
             action: "/unsubscribe/\(APIRoute.escape(token))", undoAction: "/unsubscribe/\(APIRoute.escape(token))/undo",
             justChanged: change != nil, refused: false)
         return page("opt-out", model, visitor: reader)

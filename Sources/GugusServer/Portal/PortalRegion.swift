@@ -62,8 +62,17 @@ extension Portal {
         var contactHidden: Bool
         /// Stored, not computed: templates see stored properties only.
         var noContact: Bool
+        /// The reminders the person opted out of, said in words.
+        var remindersOff: String?
         /// For its coordinator and admins, on today's roster.
         var endHref: String?
+    }
+
+    /// "Tidak menerima pengingat kegiatan", for a member who opted out.
+    static func remindersOff(_ kinds: [String], _ language: Language) -> String? {
+        let names = kinds.compactMap(ReminderRule.Kind.init(rawValue:)).map { $0.remindersName(language) }
+        guard !names.isEmpty else { return nil }
+        return (language == .id ? "Tidak menerima " : "Receives no ") + names.joined(separator: language == .id ? ", " : ", ")
     }
 
     func regionPage(_ request: Request, _ context: GugusRequestContext, _ visitor: Visitor) async throws -> Response {
@@ -97,6 +106,7 @@ extension Portal {
                         id: member.id, name: member.name, role: Self.roleName(member.role, language), position: member.position,
                         institution: member.institution, email: member.email, phone: member.phone, contactHidden: !seesContacts,
                         noContact: member.email == nil && member.phone == nil,
+                        remindersOff: Self.remindersOff(member.remindersOff, language),
                         endHref: mayEnd ? "/regions/\(code)/members/\(member.id)/end" : nil)
                 }
             } catch let error as GugusError where error.kind == .forbidden {
