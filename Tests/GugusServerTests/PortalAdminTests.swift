@@ -89,3 +89,56 @@ struct PortalAdminTests {
         }
     }
 }
+
+/// The secretariat's personal-data page (UU PDP, issue 14).
+@Suite("Portal: a person's data", .releasesResources)
+struct PortalPersonalDataTests {
+    @Test("an admin finds a person, downloads the export, and erases the contact details; a coordinator may not")
+    func findExportErase() async throws {
+        try await PortalDeployment.with { portal in
+            try await PortalTests.seed(portal.gugus)
+            let admin = try await portal.signedIn("sekretariat@gtn.example.go.id", name: "Sekretariat GTN", role: .admin)
+            let page = try await admin.get("/admin/personal-data")
+            #expect(page.status == 200, "\(page)")
+            let csrf = try #require(page.csrf)
+            let nobody = try await admin.post("/admin/personal-data", ["csrf": csrf, "email": "nobody@example.org"])
+            #expect(nobody.status == 404)
+            #expect(nobody.html.contains("Gugus tidak menyimpan data apa pun tentang e-mail nobody@example.org"))
+            let neither = try await admin.post("/admin/personal-data", ["csrf": csrf])
+            #expect(neither.status == 422)
+            #expect(neither.html.contains("isi salah satu: alamat surel atau nomor anggota"))
+
+            let found = try await admin.post("/admin/personal-data", ["csrf": csrf, "email": "siti@malut.example.go.id"])
+            #expect(found.status == 200, "\(found)")
+            #expect(found.html.contains("Yang disimpan Gugus"))
+            #expect(found.html.contains("Sekretaris, Kepala Kanwil, Kanwil Kementerian HAM Maluku Utara"))
+            #expect(found.html.contains("&lt;script&gt;"), "the name is escaped")
+            let download = try await admin.post("/admin/personal-data/export.json", ["csrf": csrf, "email": "siti@malut.example.go.id", "member": ""])
+            #expect(download.status == 200)
+            #expect(download.headers[.contentDisposition]?.hasPrefix("attachment; filename=\"data-pribadi-") == true)
+            let export = try GugusJSON.decoder().decode(PersonalDataExport.self, from: Data(download.html.utf8))
+            #expect(export.memberships.count == 1)
+            #expect(export.audit.contains { $0.action == "person.export" && $0.actor == "Sekretariat GTN <sekretariat@gtn.example.go.id>" })
+
+            let coordinator = try await portal.signedIn("kanwil@malut.example.go.id", name: "Kanwil Malut", role: .coordinator, region: "82")
+            #expect(try await coordinator.get("/admin/personal-data").status == 403)
+            let theirs = try #require(try await coordinator.get("/regions/82").csrf)
+            #expect(try await coordinator.post("/admin/personal-data/erase", [
+                "csrf": theirs, "email": "siti@malut.example.go.id", "reason": "permintaan",
+            ]).status == 403)
+
+            let noReason = try await admin.post("/admin/personal-data/erase", ["csrf": csrf, "email": "siti@malut.example.go.id", "reason": " "])
+            #expect(noReason.status == 422)
+            #expect(noReason.html.contains("penghapusan perlu alasannya"))
+            #expect(noReason.html.contains("Yang disimpan Gugus"), "the person is shown again")
+            let erased = try await admin.post("/admin/personal-data/erase", [
+                "csrf": csrf, "email": "siti@malut.example.go.id", "member": "", "reason": "permintaan yang bersangkutan", "erase_name": "yes",
+            ])
+            #expect(erased.status == 200, "\(erased)")
+            #expect(erased.html.contains("Data kontak dihapus (email, phone, name)."))
+            let members = try await portal.gugus.members(taskForce: .region("82"), at: nil, page: PageRequest()).items
+            #expect(members.map(\.name) == ["[dihapus]"])
+            #expect(members.first?.email == nil)
+        }
+    }
+}

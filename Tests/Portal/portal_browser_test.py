@@ -491,6 +491,19 @@ def main():
         screenshot(driver, "/admin/people", "people")
         screenshot(driver, "/admin/tokens", "tokens")
         screenshot(driver, "/admin/audit?entity=decree", "audit")
+        screenshot(driver, "/admin/personal-data", "personal-data")
+        # A person's data, found by address, on a phone.
+        driver.set_window_size(360, 900)
+        driver.get(BASE + "/admin/personal-data")
+        driver.find_element(By.ID, "email").send_keys("yohanes@maluku.example.go.id")
+        driver.find_element(By.CSS_SELECTOR, "main form button").click()
+        wait_for(driver, lambda d: "Yang disimpan Gugus" in d.page_source, "the secretariat finds what is held about a person")
+        check("Kepala Biro Hukum" in driver.page_source and "Hapus data kontak" in driver.page_source,
+              "with the membership, and the erasure form")
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(360, min(height + 20, 6000))
+        driver.save_screenshot(os.path.join(SHOTS, "personal-data-found-360-id.png"))
+        driver.set_window_size(1366, 900)
         no_console_errors(driver, "the screenshots")
     except WebDriverException as error:
         check(False, f"the browser: {error.msg}")

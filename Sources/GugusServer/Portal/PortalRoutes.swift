@@ -60,6 +60,10 @@ extension Portal {
         on(.post, "/admin/people") { request, _, visitor in try await addPerson(request, visitor) }
         on(.post, "/admin/people/:id/disable", disablePerson)
         on(.post, "/admin/people/:id/change", changePerson)
+        on(.get, "/admin/personal-data") { request, _, visitor in try await personalDataPage(request, visitor) }
+        on(.post, "/admin/personal-data") { request, _, visitor in try await findPerson(request, visitor) }
+        on(.post, "/admin/personal-data/export.json") { request, _, visitor in try await downloadPerson(request, visitor) }
+        on(.post, "/admin/personal-data/erase") { request, _, visitor in try await erasePerson(request, visitor) }
         on(.get, "/admin/tokens") { request, _, visitor in try await tokensPage(request, visitor) }
         on(.post, "/admin/tokens", issueToken)
         on(.post, "/admin/tokens/:id/revoke", revokeToken)
