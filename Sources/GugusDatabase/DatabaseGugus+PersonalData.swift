@@ -225,6 +225,11 @@ extension DatabaseGugus {
         try caller.requireAdmin(Localized(id: "menjalankan masa simpan data pribadi", en: "apply the personal-data retention"))
         let policy = retention
         let run: @Sendable (PostgresConnection) async throws -> RetentionReport = { connection in
+            if !dryRun {
+                // Every `serve` and `scheduler run` applies retention daily: one at a time, and
+                // the one that waited finds what the first erased already gone.
+                try await connection.execute("SELECT pg_advisory_xact_lock(hashtext('gugus.retention'))")
+            }
             let items = try await Self.retentionItems(policy, on: connection)
             if !dryRun {
                 let guests = items.filter { $0.kind == .guest }.flatMap(\.participantIds)
