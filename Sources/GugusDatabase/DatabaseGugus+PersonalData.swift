@@ -54,7 +54,7 @@ extension DatabaseGugus {
             let subject = try await Self.subject(correction.person, on: connection)
             if subject.personIDs.isEmpty && subject.guestIDs.isEmpty {
                 throw GugusError.notFound(Localized(
-                    id: "\(correction.person) hanya akun portal; ubah akun dengan `gugus user`",
+                    id: "\(correction.person.described.id) hanya akun portal; ubah akun dengan `gugus user`",
                     en: "\(correction.person) is only a portal account; change accounts with `gugus user`"))
             }
             if phone != nil && subject.personIDs.isEmpty {
@@ -104,7 +104,7 @@ extension DatabaseGugus {
                 SELECT id FROM account WHERE id = ANY (\(subject.accountIDs)) AND disabled_at IS NULL ORDER BY id LIMIT 1
                 """).single()?.decode(Int64.self) {
                 throw GugusError.conflict(Localized(
-                    id: "\(erasure.person) juga akun portal \(active) yang masih aktif; nonaktifkan dulu dengan `gugus user disable \(active)`",
+                    id: "\(erasure.person.described.id) juga akun portal \(active) yang masih aktif; nonaktifkan dulu dengan `gugus user disable \(active)`",
                     en: "\(erasure.person) is also portal account \(active), still active; disable it first with `gugus user disable \(active)`"))
             }
             return try await erase(subject, eraseName: erasure.eraseName, reason: reason, on: connection)
@@ -351,7 +351,7 @@ extension DatabaseGugus {
         }
         if subject.isEmpty {
             throw GugusError.notFound(Localized(
-                id: "Gugus tidak menyimpan data apa pun tentang \(reference)", en: "Gugus holds nothing about \(reference)"))
+                id: "Gugus tidak menyimpan data apa pun tentang \(reference.described.id)", en: "Gugus holds nothing about \(reference)"))
         }
         return subject
     }
@@ -421,7 +421,7 @@ extension DatabaseGugus {
     public static let processingRecord: [ProcessingRecord] = [
         ProcessingRecord(
             data: Localized(
-                id: "Nama, jabatan, instansi, peran, alamat e-mail dan nomor telepon anggota gugus tugas",
+                id: "Nama, jabatan, instansi, peran, alamat surel dan nomor telepon anggota gugus tugas",
                 en: "Task-force members' names, positions, institutions, roles, e-mail addresses and phone numbers"),
             purpose: Localized(
                 id: "Mencatat keanggotaan yang ditetapkan keputusan gubernur, dan mengoordinasikan gugus tugas",
@@ -430,16 +430,16 @@ extension DatabaseGugus {
                 id: "Sekretariat nasional (admin) dan koordinator wilayah gugus tugas itu; server SMTP dan gateway webhook untuk pengingat",
                 en: "The national secretariat (admins) and the task force's regional coordinators; the SMTP server and webhook gateways for reminders"),
             retention: Localized(
-                id: "Keanggotaan disimpan sebagai arsip; e-mail dan telepon dihapus 5 tahun setelah keanggotaan terakhir berakhir",
+                id: "Keanggotaan disimpan sebagai arsip; surel dan telepon dihapus 5 tahun setelah keanggotaan terakhir berakhir",
                 en: "Memberships are kept as archives; e-mail and phone go 5 years after the last membership ended")),
         ProcessingRecord(
-            data: Localized(id: "Nama, organisasi dan alamat e-mail tamu luar sesi", en: "Outside session guests' names, organisations and e-mail addresses"),
+            data: Localized(id: "Nama, organisasi dan alamat surel tamu luar sesi", en: "Outside session guests' names, organisations and e-mail addresses"),
             purpose: Localized(id: "Mengundang, mengingatkan dan mencatat kehadiran sesi", en: "Inviting, reminding and recording attendance of sessions"),
             recipients: Localized(
                 id: "Admin dan koordinator wilayah penyelenggara; server SMTP dan gateway webhook untuk pengingat",
                 en: "Admins and the organising region's coordinators; the SMTP server and webhook gateways for reminders"),
             retention: Localized(
-                id: "Alamat e-mail dihapus 12 bulan setelah sesi terakhir; nama dan kehadiran tetap sebagai catatan sesi",
+                id: "Alamat surel dihapus 12 bulan setelah sesi terakhir; nama dan kehadiran tetap sebagai catatan sesi",
                 en: "The address goes 12 months after the last session; the name and attendance stay as the session's record")),
         ProcessingRecord(
             data: Localized(id: "Pengingat yang dikirim: kepada siapa, lewat saluran apa, kapan", en: "Reminders sent: to whom, on which channel, when"),

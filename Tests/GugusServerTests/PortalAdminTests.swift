@@ -103,7 +103,7 @@ struct PortalPersonalDataTests {
             let csrf = try #require(page.csrf)
             let nobody = try await admin.post("/admin/personal-data", ["csrf": csrf, "email": "nobody@example.org"])
             #expect(nobody.status == 404)
-            #expect(nobody.html.contains("Gugus tidak menyimpan data apa pun tentang e-mail nobody@example.org"))
+            #expect(nobody.html.contains("Gugus tidak menyimpan data apa pun tentang alamat surel nobody@example.org"))
             let neither = try await admin.post("/admin/personal-data", ["csrf": csrf])
             #expect(neither.status == 422)
             #expect(neither.html.contains("isi salah satu: alamat surel atau nomor anggota"))
@@ -135,7 +135,7 @@ struct PortalPersonalDataTests {
                 "csrf": csrf, "email": "siti@malut.example.go.id", "member": "", "reason": "permintaan yang bersangkutan", "erase_name": "yes",
             ])
             #expect(erased.status == 200, "\(erased)")
-            #expect(erased.html.contains("Data kontak dihapus (email, phone, name)."))
+            #expect(erased.html.contains("Data dihapus (alamat surel, nomor telepon, nama)."))
             let members = try await portal.gugus.members(taskForce: .region("82"), at: nil, page: PageRequest()).items
             #expect(members.map(\.name) == ["[dihapus]"])
             #expect(members.first?.email == nil)

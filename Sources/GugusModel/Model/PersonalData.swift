@@ -40,11 +40,14 @@ public enum PersonRef: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    public var description: String { described.en }
+
+    /// The person as messages name them, in both languages.
+    public var described: Localized {
         switch self {
-        case .email(let email): "e-mail \(email)"
-        case .member(let id): "member \(id)"
-        case .participant(let id): "participant \(id)"
+        case .email(let email): Localized(id: "alamat surel \(email)", en: "e-mail \(email)")
+        case .member(let id): Localized(id: "anggota \(id)", en: "member \(id)")
+        case .participant(let id): Localized(id: "peserta \(id)", en: "participant \(id)")
         }
     }
 }
@@ -246,6 +249,24 @@ public struct PersonErasure: Sendable, Hashable, Codable {
         try container.encode(eraseName, forKey: .eraseName)
         try container.encode(reason, forKey: .reason)
     }
+}
+
+/// A field of personal data (`email`, `phone`, `name`) as a message names it.
+public func personalFieldName(_ field: String, _ language: Language) -> String {
+    switch (field, language) {
+    case ("email", .id): "alamat surel"
+    case ("phone", .id): "nomor telepon"
+    case ("name", .id): "nama"
+    case ("email", .en): "e-mail address"
+    case ("phone", .en): "phone number"
+    case ("name", .en): "name"
+    default: field
+    }
+}
+
+/// Fields of personal data as a message lists them: "alamat surel, nomor telepon".
+public func personalFieldNames(_ fields: [String], _ language: Language) -> String {
+    fields.map { personalFieldName($0, language) }.joined(separator: ", ")
 }
 
 /// What a correction or an erasure changed, counted per place.

@@ -89,8 +89,8 @@ extension Portal {
             let report = try await gugus.erasePerson(PersonErasure(
                 person: reference, eraseName: fields["erase_name"] == "yes", reason: fields["reason"] ?? ""))
             let notice = language == .id
-                ? "Data kontak dihapus (\(report.fields.joined(separator: ", "))). \(report.reminders) pengingat tidak akan dikirim; \(report.auditEntries) entri audit dibersihkan."
-                : "Contact details erased (\(report.fields.joined(separator: ", "))). \(report.reminders) reminders will not go; \(report.auditEntries) audit entries redacted."
+                ? "Data dihapus (\(personalFieldNames(report.fields, language))). \(report.reminders) pengingat tidak akan dikirim; \(report.auditEntries) entri audit dibersihkan."
+                : "Erased (\(personalFieldNames(report.fields, language))). \(report.reminders) reminders will not go; \(report.auditEntries) audit entries redacted."
             return personalDataView(request, visitor, email: "", member: "", found: nil, notice: notice)
         } catch let error as GugusError where [.invalid, .notFound, .conflict].contains(error.kind) {
             // The same person shown again, with why the erasure did not happen.

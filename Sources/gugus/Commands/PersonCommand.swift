@@ -64,8 +64,8 @@ struct PersonCommand: AsyncParsableCommand {
                 let report = try await options.gugus().correctPerson(PersonCorrection(person: who.reference, newEmail: newEmail, phone: phone, name: name))
                 try output.emit(report) {
                     output.text(
-                        "Dikoreksi (\(report.fields.joined(separator: ", "))): \(PersonExportText.places(report, output)); \(report.reminders) pengingat yang belum terkirim memakai data baru.",
-                        "Corrected (\(report.fields.joined(separator: ", "))): \(PersonExportText.places(report, output)); \(report.reminders) reminders still to go use the new details.")
+                        "Dikoreksi (\(personalFieldNames(report.fields, .id))): \(PersonExportText.places(report, output)); \(report.reminders) pengingat yang belum terkirim memakai data baru.",
+                        "Corrected (\(personalFieldNames(report.fields, .en))): \(PersonExportText.places(report, output)); \(report.reminders) reminders still to go use the new details.")
                 }
             }
         }
@@ -90,8 +90,8 @@ struct PersonCommand: AsyncParsableCommand {
                 let report = try await options.gugus().erasePerson(PersonErasure(person: who.reference, eraseName: eraseName, reason: reason))
                 try output.emit(report) {
                     output.text(
-                        "Dihapus (\(report.fields.joined(separator: ", "))): \(PersonExportText.places(report, output)); \(report.reminders) pengingat dilewati, \(report.auditEntries) entri audit dibersihkan.",
-                        "Erased (\(report.fields.joined(separator: ", "))): \(PersonExportText.places(report, output)); \(report.reminders) reminders skipped, \(report.auditEntries) audit entries redacted.")
+                        "Dihapus (\(personalFieldNames(report.fields, .id))): \(PersonExportText.places(report, output)); \(report.reminders) pengingat dilewati, \(report.auditEntries) entri audit dibersihkan.",
+                        "Erased (\(personalFieldNames(report.fields, .en))): \(PersonExportText.places(report, output)); \(report.reminders) reminders skipped, \(report.auditEntries) audit entries redacted.")
                 }
             }
         }
@@ -125,7 +125,7 @@ struct PersonCommand: AsyncParsableCommand {
                         let kind = item.kind == .guest ? output.text("tamu", "guest") : output.text("mantan anggota", "former member")
                         let id = item.personId.map { output.text("orang \($0)", "person \($0)") }
                             ?? output.text("peserta ", "participants ") + item.participantIds.map(String.init).joined(separator: ",")
-                        table.add([kind, id, item.name, LocalTime.iso8601(item.lastActivity), item.fields.joined(separator: ", ")])
+                        table.add([kind, id, item.name, LocalTime.iso8601(item.lastActivity), personalFieldNames(item.fields, output.language)])
                     }
                     let summary = report.dryRun
                         ? output.text("\(report.items.count) orang akan dihapus data kontaknya (uji coba; tidak ada yang diubah).",
@@ -170,22 +170,22 @@ struct PersonExportText {
         }
         heading("Undangan sesi", "Session invitations", export.participations.count)
         for item in export.participations {
-            lines.append("  \(item.participant.id): \(output.text("sesi", "session")) \(item.participant.sessionId) '\(item.sessionTitle)', \(item.participant.registration.rawValue)"
+            lines.append("  \(item.participant.id): \(output.text("sesi", "session")) \(item.participant.sessionId) '\(item.sessionTitle)', \(Self.registration(item.participant.registration, output))"
                          + (item.participant.attended ? output.text(", hadir", ", attended") : ""))
         }
         heading("Pengingat", "Reminders", export.reminders.count)
         for reminder in export.reminders {
-            lines.append("  \(reminder.id): \(reminder.channel.rawValue), \(LocalTime.iso8601(reminder.dueAt)), \(reminder.status.rawValue)"
+            lines.append("  \(reminder.id): \(reminder.channel.rawValue), \(LocalTime.iso8601(reminder.dueAt)), \(Self.status(reminder.status, output))"
                          + (reminder.sentAt.map { output.text(", terkirim \(LocalTime.iso8601($0))", ", sent \(LocalTime.iso8601($0))") } ?? ""))
         }
         heading("Berhenti berlangganan", "Opt-outs", export.optOuts.count)
         for optOut in export.optOuts {
-            lines.append("  \(optOut.id): \(optOut.kind.rawValue), \(LocalTime.iso8601(optOut.optedOutAt))"
+            lines.append("  \(optOut.id): \(optOut.kind.remindersName(output.language)), \(LocalTime.iso8601(optOut.optedOutAt))"
                          + (optOut.undoneAt.map { output.text(", dibatalkan \(LocalTime.iso8601($0))", ", undone \(LocalTime.iso8601($0))") } ?? ""))
         }
         heading("Akun portal", "Portal accounts", export.accounts.count)
         for account in export.accounts {
-            lines.append("  \(account.id): \(account.name) <\(account.email)>, \(account.role.rawValue)")
+            lines.append("  \(account.id): \(account.name) <\(account.email)>, \(Self.role(account.role, output))")
         }
         heading("Entri audit", "Audit entries", export.audit.count)
         for entry in export.audit {
@@ -193,7 +193,7 @@ struct PersonExportText {
         }
         heading("Yang dapat melihat data kontaknya", "Who can see the contact details", export.contactAccess.count)
         for access in export.contactAccess {
-            lines.append("  \(access.kind == .account ? output.text("akun", "account") : "token") \(access.id): \(access.name), \(access.role.rawValue)\(access.regionCode.map { " \($0)" } ?? "")")
+            lines.append("  \(access.kind == .account ? output.text("akun", "account") : "token") \(access.id): \(access.name), \(Self.role(access.role, output))\(access.regionCode.map { " \($0)" } ?? "")")
         }
         heading("Catatan pemrosesan", "Record of processing", export.processing.count)
         for record in export.processing {
@@ -203,6 +203,33 @@ struct PersonExportText {
             lines.append("    \(output.text("Masa simpan", "Retention")): \(output.text(record.retention))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func status(_ status: Reminder.Status, _ output: Output) -> String {
+        switch status {
+        case .pending: output.text("menunggu", "pending")
+        case .sent: output.text("terkirim", "sent")
+        case .skipped: output.text("tidak dikirim", "skipped")
+        case .failed: output.text("gagal, dicoba lagi", "failed, will retry")
+        case .dead: output.text("gagal", "failed")
+        }
+    }
+
+    static func registration(_ registration: Participant.Registration, _ output: Output) -> String {
+        switch registration {
+        case .invited: output.text("diundang", "invited")
+        case .registered: output.text("terdaftar", "registered")
+        case .declined: output.text("menolak", "declined")
+        case .cancelled: output.text("dibatalkan", "cancelled")
+        }
+    }
+
+    static func role(_ role: Caller.Role, _ output: Output) -> String {
+        switch role {
+        case .admin: output.text("admin sekretariat", "secretariat admin")
+        case .coordinator: output.text("koordinator wilayah", "regional coordinator")
+        case .viewer: output.text("pemantau", "viewer")
+        }
     }
 
     func describe(_ reference: PersonRef) -> String {
