@@ -67,7 +67,17 @@ extension DatabaseGugus {
                          m.working_group NULLS FIRST, p.name, m.id
                 OFFSET \(offset) LIMIT \(page.limit + 1)
                 """).decode(as: Member.self)
-            let visible = members.prefix(page.limit).map { caller.seesContacts(of: taskForce) ? $0 : $0.withoutContacts }
+            var visible = members.prefix(page.limit).map { caller.seesContacts(of: taskForce) ? $0 : $0.withoutContacts }
+            if caller.seesContacts(of: taskForce) {
+                // Who opted out of which reminders, for those who coordinate the task force.
+                let off = try await connection.query("""
+                    SELECT substr(subject, 8)::bigint AS person, array_agg(kind ORDER BY kind) AS kinds FROM opt_out
+                    WHERE subject = ANY (\(visible.map { "person:\($0.personId)" })) AND undone_at IS NULL
+                    GROUP BY subject
+                    """).decode((Int64, [String]).self)
+                let kinds = Dictionary(off, uniquingKeysWith: { first, _ in first })
+                for index in visible.indices { visible[index].remindersOff = kinds[visible[index].personId] ?? [] }
+            }
             return Page(items: visible, nextCursor: members.count > page.limit ? String(offset + Int64(page.limit)) : nil)
         }
     }
@@ -147,9 +157,7 @@ extension DatabaseGugus {
     static let memberSelect: PostgresQuery = """
         SELECT m.id, m.task_force_id, m.person_id, p.name, p.email, p.phone, p.language, i.name AS institution,
                i.kind AS institution_kind, m.position, m.role, m.working_group, m.decree_id, d.number AS decree_number,
-               m.valid_from, m.valid_until, m.end_reason,
-               ARRAY(SELECT o.kind FROM opt_out o WHERE o.subject = 'person:' || p.id AND o.undone_at IS NULL ORDER BY o.kind)
-                   AS reminders_off
+               m.valid_from, m.valid_until, m.end_reason, '{}'::text[] AS reminders_off
         FROM membership m
         JOIN person p ON p.id = m.person_id
         JOIN institution i ON i.id = m.institution_id

@@ -18,8 +18,11 @@ struct SchedulerCrashTests {
 
     @Test("5,000 due reminders, 3 worker processes, SIGKILL ×3: every one received, 5,000 distinct keys")
     func crash() async throws {
-        // Each answer takes 50 ms, so deliveries are in flight when the worker dies.
-        let listener = try await WebhookListener(["--delay-ms", "50"])
+        // Each answer takes 120 ms, so deliveries are in flight when the worker dies, and the
+        // work (about 13 s for three workers of 16 deliveries each) outlasts three kills and
+        // restarts also when the whole suite loads the machine: at 50 ms, the two others once
+        // sent everything left before the third kill, in a full run where this test took 98 s.
+        let listener = try await WebhookListener(["--delay-ms", "120"])
         defer { listener.stop() }
         let bed = try await ReminderTestbed.make()
         _ = try await bed.rule("10m", channel: .webhook)

@@ -20,8 +20,9 @@ public struct Member: Sendable, Hashable, Codable {
     public var validFrom: CivilDate
     public var validUntil: CivilDate?
     public var endReason: String?
-    /// The kinds of reminder the person opted out of (`session`, `decree_expiry`,
-    /// `no_task_force`); empty when the caller does not coordinate this task force.
+    /// In member lists, the kinds of reminder the person opted out of (`session`,
+    /// `decree_expiry`, `no_task_force`); empty when the caller does not coordinate this task
+    /// force, and in the answer to a single change.
     public var remindersOff: [String]
     public init(
         id: Int64,

@@ -16,6 +16,7 @@ extension Portal {
         var errors: [FieldError]
         var hasErrors: Bool
         var emailError: String?
+        var reasonError: String?
         var found: FoundPerson?
     }
 
@@ -98,7 +99,7 @@ extension Portal {
             return personalDataView(
                 request, visitor, email: email, member: member,
                 found: export.map { found($0, email: email, member: member, language) }, error: error.message.text(language),
-                field: error.fieldErrors.first?.field == "reason" || error.message.en.contains("reason") ? "reason" : "email",
+                field: error.fieldErrors.first?.field == "reason" ? "reason" : "email",
                 status: error.kind == .conflict ? .conflict : .unprocessableContent)
         }
     }
@@ -129,7 +130,7 @@ extension Portal {
         let model = PersonalDataPage(
             frame: frame(visitor, request: request, title: heading, crumbs: [Crumb(label: heading)], notice: notice),
             email: email, member: member, errors: errors, hasErrors: !errors.isEmpty, emailError: field == "email" ? error : nil,
-            found: found)
+            reasonError: field == "reason" ? error : nil, found: found)
         return page("personal-data", model, visitor: visitor, status: status)
     }
 
