@@ -117,61 +117,55 @@ extension DatabaseGugus {
     func erase(
         _ subject: PersonalSubject, eraseName: Bool, reason: String, action: String = "person.erase", on connection: PostgresConnection
     ) async throws -> PersonChangeReport {
-        let contacts = try await connection.query("""
-            SELECT coalesce(array_agg(DISTINCT v) FILTER (WHERE v IS NOT NULL AND btrim(v) <> ''), '{}')
-            FROM (SELECT unnest(ARRAY[email, phone]) AS v FROM person WHERE id = ANY (\(subject.personIDs))
-                  UNION ALL SELECT email FROM participant WHERE id = ANY (\(subject.guestIDs))
-                  UNION ALL SELECT email FROM account WHERE id = ANY (\(subject.accountIDs))) AS x
-            """).single()!.decode([String].self)
-        let names = eraseName ? try await connection.query("""
-            SELECT coalesce(array_agg(DISTINCT v) FILTER (WHERE v IS NOT NULL AND v <> \(Self.erasedName)), '{}')
-            FROM (SELECT name AS v FROM person WHERE id = ANY (\(subject.personIDs))
-                  UNION ALL SELECT name FROM participant WHERE id = ANY (\(subject.guestIDs))
-                  UNION ALL SELECT name FROM account WHERE id = ANY (\(subject.accountIDs))) AS x
-            """).single()!.decode([String].self) : []
         let participants = try await connection.query("""
             SELECT coalesce(array_agg(id), '{}') FROM participant
             WHERE id = ANY (\(subject.guestIDs)) OR membership_id IN (SELECT id FROM membership WHERE person_id = ANY (\(subject.personIDs)))
             """).single()!.decode([Int64].self)
-        let ownAudit: PostgresQuery = """
-            ((entity = 'person' AND entity_id = ANY (\(subject.personIDs.map(String.init))))
-             OR (entity = 'participant' AND entity_id = ANY (\(participants.map(String.init))))
-             OR (entity = 'account' AND entity_id = ANY (\(subject.accountIDs.map(String.init)))))
-            """
-        // What they were before a correction is theirs too: the audit log's images of their
-        // own rows hold it.
-        let history = try await connection.query("""
-            SELECT DISTINCT key, image ->> key AS value
-            FROM audit_log, LATERAL (VALUES (before), (after)) AS i(image), unnest(ARRAY['email', 'phone', 'name']) AS key
-            WHERE \(ownAudit) AND image ->> key IS NOT NULL AND btrim(image ->> key) <> '' AND image ->> key <> \(Self.erasedName)
-            """).decode((String, String).self)
-        let contactHistory = Array(Set(contacts + history.filter { $0.0 != "name" }.map(\.1))).sorted()
-        let secrets = Array(Set(contactHistory + names + (eraseName ? history.filter { $0.0 == "name" }.map(\.1) : []))).sorted()
         let memberships = try await connection.query("""
             SELECT coalesce(array_agg(id), '{}') FROM membership WHERE person_id = ANY (\(subject.personIDs))
             """).single()!.decode([Int64].self)
-        let recipientKeys = memberships.map { "membership:\($0)" } + participants.map { "participant:\($0)" }
-        let theirs: PostgresQuery = "(person_key = ANY (\(subject.personKeys)) OR recipient_key = ANY (\(recipientKeys)))"
+        let ownAudit = Self.auditOfTheirRows(subject, participants: participants)
+        let theirs = Self.theirReminders(subject, memberships: memberships, participants: participants)
+        // Their values now, and what they were before a correction: the audit log's images of
+        // their own rows hold that.
+        let values = try await connection.query("""
+            SELECT DISTINCT key, value FROM (
+                SELECT key, value FROM person, LATERAL (VALUES ('email', email), ('phone', phone), ('name', name)) AS v(key, value)
+                WHERE id = ANY (\(subject.personIDs))
+                UNION ALL
+                SELECT key, value FROM participant, LATERAL (VALUES ('email', email), ('name', name)) AS v(key, value)
+                WHERE id = ANY (\(subject.guestIDs))
+                UNION ALL
+                SELECT key, value FROM account, LATERAL (VALUES ('email', email), ('name', name)) AS v(key, value)
+                WHERE id = ANY (\(subject.accountIDs))
+                UNION ALL
+                SELECT key, image ->> key
+                FROM audit_log, LATERAL (VALUES (before), (after)) AS i(image), unnest(ARRAY['email', 'phone', 'name']) AS key
+                WHERE \(ownAudit)) AS x
+            WHERE value IS NOT NULL AND btrim(value) <> '' AND value <> \(Self.erasedName)
+            """).decode((String, String).self)
+        let contacts = Array(Set(values.filter { $0.0 != "name" }.map(\.1))).sorted()
+        let secrets = eraseName ? Array(Set(values.map(\.1))).sorted() : contacts
 
         // Nothing more goes to them: what was still to go is skipped, with the reason.
         let skipped = try await connection.query("""
             WITH gone AS (
-                UPDATE reminder SET status = 'skipped', skip_reason = 'erased', lease_until = NULL, leased_by = NULL, updated_at = now()
-                WHERE \(theirs) AND status IN ('pending', 'failed')
-                RETURNING id, attempts)
+                UPDATE reminder r SET status = 'skipped', skip_reason = 'erased', lease_until = NULL, leased_by = NULL, updated_at = now()
+                WHERE \(theirs) AND r.status IN ('pending', 'failed')
+                RETURNING r.id, r.attempts)
             INSERT INTO reminder_attempt (reminder_id, attempt, worker, outcome, detail)
             SELECT id, attempts, 'erasure', 'skipped', 'erased' FROM gone
             RETURNING reminder_id
             """).count
         try await connection.execute("""
-            UPDATE reminder SET recipient_email = NULL,
+            UPDATE reminder r SET recipient_email = NULL,
                                 recipient_name = CASE WHEN \(eraseName) THEN \(Self.erasedName) ELSE recipient_name END,
                                 skip_reason = redact_text(skip_reason, \(secrets)), last_error = redact_text(last_error, \(secrets))
             WHERE \(theirs)
             """)
         try await connection.execute("""
             UPDATE reminder_attempt SET detail = redact_text(detail, \(secrets))
-            WHERE reminder_id IN (SELECT id FROM reminder WHERE \(theirs)) AND detail IS NOT NULL
+            WHERE reminder_id IN (SELECT r.id FROM reminder r WHERE \(theirs)) AND detail IS NOT NULL
             """)
         try await connection.execute("""
             UPDATE person SET email = NULL, phone = NULL, erased_at = now(),
@@ -197,15 +191,15 @@ extension DatabaseGugus {
             UPDATE audit_log SET before = redact_json(before, \(secrets)), after = redact_json(after, \(secrets))
             WHERE \(ownAudit)
             """)
-        if !contactHistory.isEmpty {
+        if !contacts.isEmpty {
             redacted += try await connection.execute("""
-                UPDATE audit_log SET before = redact_json(before, \(contactHistory)), after = redact_json(after, \(contactHistory)),
+                UPDATE audit_log SET before = redact_json(before, \(contacts)), after = redact_json(after, \(contacts)),
                                      actor = redact_text(actor, \(secrets))
-                WHERE before::text ~* redact_pattern(\(contactHistory)) OR after::text ~* redact_pattern(\(contactHistory))
-                   OR actor ~* redact_pattern(\(contactHistory))
+                WHERE before::text ~* redact_pattern(\(contacts)) OR after::text ~* redact_pattern(\(contacts))
+                   OR actor ~* redact_pattern(\(contacts))
                 """)
             try await connection.execute("""
-                UPDATE reminder_rule SET created_by = redact_text(created_by, \(secrets)) WHERE created_by ~* redact_pattern(\(contactHistory))
+                UPDATE reminder_rule SET created_by = redact_text(created_by, \(secrets)) WHERE created_by ~* redact_pattern(\(contacts))
                 """)
         }
         let fields = ["email", "phone"] + (eraseName ? ["name"] : [])
@@ -297,6 +291,22 @@ extension DatabaseGugus {
 
     static let erasedName = "[dihapus]"
 
+    /// Their reminders (`reminder r`): by the person they were planned for, and by the
+    /// membership or invitation they went to (which also finds rows from before person keys).
+    static func theirReminders(_ subject: PersonalSubject, memberships: [Int64], participants: [Int64]) -> PostgresQuery {
+        let keys = memberships.map { "membership:\($0)" } + participants.map { "participant:\($0)" }
+        return "(r.person_key = ANY (\(subject.personKeys)) OR r.recipient_key = ANY (\(keys)))"
+    }
+
+    /// The audit entries of the rows that hold their data: person, invitations, accounts.
+    static func auditOfTheirRows(_ subject: PersonalSubject, participants: [Int64]) -> PostgresQuery {
+        """
+        ((entity = 'person' AND entity_id = ANY (\(subject.personIDs.map(String.init))))
+         OR (entity = 'participant' AND entity_id = ANY (\(participants.map(String.init))))
+         OR (entity = 'account' AND entity_id = ANY (\(subject.accountIDs.map(String.init)))))
+        """
+    }
+
     /// An audit entry of its own for each record an export or erasure was about, with what
     /// it was for and none of the values.
     func recordPersonal(_ action: String, subject: PersonalSubject, details: [String: JSONValue], on connection: PostgresConnection) async throws {
@@ -379,9 +389,9 @@ extension DatabaseGugus {
                 participant: try row.decode(as: Participant.self), sessionTitle: session.title, sessionStartsAt: session.startsAt,
                 sessionStatus: session.status, taskForceId: session.taskForceId, erasedAt: session.erasedAt)
         }
-        let recipientKeys = memberships.map { "membership:\($0.id)" } + participations.map { "participant:\($0.participant.id)" }
+        let participants = participations.map(\.participant.id)
         let reminders = try await connection.query(reminderSelect + """
-             WHERE r.person_key = ANY (\(subject.personKeys)) OR r.recipient_key = ANY (\(recipientKeys)) ORDER BY r.id
+             WHERE \(theirReminders(subject, memberships: memberships.map(\.id), participants: participants)) ORDER BY r.id
             """).decode(as: ReminderRow.self).map(\.reminder)
         let optOuts = try await connection.query("""
             SELECT id, kind, reminder_id, opted_out_at, undone_at FROM opt_out
@@ -393,11 +403,9 @@ extension DatabaseGugus {
         let audit = try await connection.query("""
             SELECT a.id, a.at, a.actor, a.action, a.operation, a.entity, a.entity_id, a.task_force_id, a.before, a.after
             FROM audit_log a
-            WHERE (a.entity = 'person' AND a.entity_id = ANY (\(subject.personIDs.map(String.init))))
-               OR (a.entity = 'membership' AND a.entity_id = ANY (\(memberships.map { String($0.id) })))
-               OR (a.entity = 'participant' AND a.entity_id = ANY (\(participations.map { String($0.participant.id) })))
-               OR (a.entity = 'account' AND a.entity_id = ANY (\(subject.accountIDs.map(String.init))))
-               OR (a.entity = 'opt_out' AND a.entity_id = ANY (\(optOuts.map { String($0.id) })))
+            WHERE \(auditOfTheirRows(subject, participants: participants))
+               OR (entity = 'membership' AND entity_id = ANY (\(memberships.map { String($0.id) })))
+               OR (entity = 'opt_out' AND entity_id = ANY (\(optOuts.map { String($0.id) })))
             ORDER BY a.id
             """).decode(as: AuditEntry.self)
         let taskForces = Array(Set(memberships.map(\Member.taskForceId) + participations.map(\PersonParticipation.taskForceId)))

@@ -50,10 +50,7 @@ public struct OptOutLinks: Sendable {
 
     private func mac(_ id: Int64) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data("gugus-opt-out:v1:\(id)".utf8), using: SymmetricKey(data: secret))
-        return code.prefix(16).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-        }.joined()
+        return code.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 }
 
@@ -75,7 +72,9 @@ extension DatabaseGugus {
     /// The opt-out behind a link. A token that was not signed with this deployment's key is
     /// refused (404), as is one whose reminder does not exist.
     public func optOutStatus(token: String) async throws -> OptOutStatus {
-        try await read { connection in try await Self.optOutStatus(token: token, on: connection) }
+        try await read { connection in
+            try await Self.optOutStatus(reminder: try await Self.optOutReminder(token: token, on: connection), on: connection)
+        }
     }
 
     /// Stops reminders of the link's kind to its person; following the link again changes nothing.
@@ -106,21 +105,25 @@ extension DatabaseGugus {
     private func optOutChange(
         token: String, action: String, _ change: @escaping @Sendable (OptOutStatus, PostgresConnection) async throws -> Void
     ) async throws -> OptOutStatus {
+        let reminder = try await read { connection in try await Self.optOutReminder(token: token, on: connection) }
         // The link is the credential: the audit log names it, not a person.
-        let reminder = try await read { connection in try await Self.optOutStatus(token: token, on: connection) }.reminderId
         return try await acting(as: Caller(name: "opt-out link (reminder \(reminder))", role: .viewer)).write(action) { connection in
-            let status = try await Self.optOutStatus(token: token, on: connection)
-            try await change(status, connection)
-            return try await Self.optOutStatus(token: token, on: connection)
+            try await change(try await Self.optOutStatus(reminder: reminder, on: connection), connection)
+            return try await Self.optOutStatus(reminder: reminder, on: connection)
         }
     }
 
-    static func optOutStatus(token: String, on connection: PostgresConnection) async throws -> OptOutStatus {
-        let links = try await OptOutLinks.load(on: connection)
-        let refused = GugusError.notFound(Localized(
-            id: "tautan berhenti berlangganan ini tidak sah; buka tautan persis seperti dalam pesan pengingat",
-            en: "this opt-out link is not valid; open the link exactly as it is in the reminder"))
-        guard let id = links.reminder(in: token) else { throw refused }
+    static let refusedLink = GugusError.notFound(Localized(
+        id: "tautan berhenti berlangganan ini tidak sah; buka tautan persis seperti dalam pesan pengingat",
+        en: "this opt-out link is not valid; open the link exactly as it is in the reminder"))
+
+    /// The reminder a link names, if this deployment's key signed it.
+    static func optOutReminder(token: String, on connection: PostgresConnection) async throws -> Int64 {
+        guard let id = try await OptOutLinks.load(on: connection).reminder(in: token) else { throw refusedLink }
+        return id
+    }
+
+    static func optOutStatus(reminder id: Int64, on connection: PostgresConnection) async throws -> OptOutStatus {
         guard let row = try await connection.query("""
             SELECT ru.kind, r.recipient_language,
                    coalesce(trg.time_zone, rg.time_zone, 'Asia/Jakarta') AS time_zone,
@@ -132,7 +135,7 @@ extension DatabaseGugus {
             LEFT JOIN region trg ON trg.code = t.region_code
             LEFT JOIN region rg ON rg.code = r.region_code
             WHERE r.id = \(id) AND r.person_key IS NOT NULL
-            """).single() else { throw refused }
+            """).single() else { throw refusedLink }
         let kind = try row.column("kind").decode(String.self)
         return OptOutStatus(
             reminderId: id, kind: ReminderRule.Kind(rawValue: kind) ?? .session,

@@ -351,9 +351,7 @@ struct PersonalDataTests {
     /// The whole database as plain SQL, as a backup would hold it.
     static func dump(_ gugus: DatabaseGugus) async throws -> String {
         let url = TestDatabase.url(for: gugus.pool.configuration)
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        let candidates = versions.compactMap(Int.init).sorted(by: >).map { "/usr/lib/postgresql/\($0)/bin/pg_dump" } + ["/usr/bin/pg_dump"]
-        let program = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "no pg_dump installed")
+        let program = try #require(postgresProgram("pg_dump"), "no pg_dump installed")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = ["--no-owner", url]

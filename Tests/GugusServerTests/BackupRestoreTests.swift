@@ -115,10 +115,7 @@ struct BackupRestoreTests {
     /// Runs a PostgreSQL client program of the newest installed version (it reads any older
     /// server), and fails the test with its output when it fails.
     static func tool(_ name: String, _ arguments: [String]) async throws {
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        let candidates = versions.compactMap(Int.init).sorted(by: >).map { "/usr/lib/postgresql/\($0)/bin/\(name)" }
-            + ["/usr/bin/\(name)", "/usr/local/bin/\(name)"]
-        let program = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "no \(name) installed")
+        let program = try #require(postgresProgram(name), "no \(name) installed")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
