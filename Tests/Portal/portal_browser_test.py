@@ -70,9 +70,11 @@ def link_from_log(email, after):
 
 
 def wait_for(driver, condition, what):
-    """Clicks and submits return before the next page has loaded: wait for it (10 s at most)."""
+    """Clicks and submits return before the next page has loaded: wait for it (10 s at most).
+    While the old page is replaced, a lookup may meet an element of the page that is going
+    ("Node with given id does not belong to the document"): that is the wait, not a failure."""
     try:
-        WebDriverWait(driver, 10).until(lambda d: condition(d))
+        WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(lambda d: condition(d))
     except TimeoutException:
         pass
     check(condition(driver), f"{what} ({driver.current_url}: {driver.find_element(By.TAG_NAME, 'main').text[:300]!r})")
@@ -470,7 +472,8 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "main form button").click()
         wait_for(driver, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Anda sudah berhenti berlangganan", "one press unsubscribes")
         check("Pilihan Anda tersimpan." in driver.page_source, "and says it is saved")
-        driver.save_screenshot(os.path.join(SHOTS, "opt-out-360-id.png"))
+        driver.save_screenshot(os.path.join(SHOTS, "opt-out-saved-360-id.png"))
+        screenshot(driver, link.replace(BASE, ""), "opt-out")
         no_console_errors(driver, "the opt-out pages")
         driver.get(link[:-1] + ("1" if link.endswith("0") else "0"))
         check(driver.find_element(By.TAG_NAME, "h1").text == "Tautan berhenti berlangganan tidak berlaku", "a changed link is refused")
@@ -500,9 +503,18 @@ def main():
         wait_for(driver, lambda d: "Yang disimpan Gugus" in d.page_source, "the secretariat finds what is held about a person")
         check("Kepala Biro Hukum" in driver.page_source and "Hapus data kontak" in driver.page_source,
               "with the membership, and the erasure form")
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(360, min(height + 20, 6000))
-        driver.save_screenshot(os.path.join(SHOTS, "personal-data-found-360-id.png"))
+        for width in (360, 1366):
+            for language in ("id", "en"):
+                driver.set_window_size(width, 900)
+                driver.get(f"{BASE}/admin/personal-data?lang={language}")
+                driver.find_element(By.ID, "email").send_keys("yohanes@maluku.example.go.id")
+                driver.find_element(By.CSS_SELECTOR, "main form button").click()
+                held = "Yang disimpan Gugus" if language == "id" else "What Gugus holds"
+                wait_for(driver, lambda d: held in d.page_source, f"the person's data at {width} px ({language})")
+                height = driver.execute_script("return document.documentElement.scrollHeight")
+                driver.set_window_size(width, min(height + 20, 6000))
+                driver.save_screenshot(os.path.join(SHOTS, f"personal-data-found-{width}-{language}.png"))
+        driver.get(f"{BASE}/?lang=id")
         driver.set_window_size(1366, 900)
         no_console_errors(driver, "the screenshots")
     except WebDriverException as error:
