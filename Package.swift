@@ -139,6 +139,7 @@ let package = Package(
             dependencies: [
                 "GugusModel", "GugusDatabase", "GugusScheduler", "GugusServer", "GugusClient", "Postgres", "PostgresCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -162,7 +163,10 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "GugusTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GugusModelTests", dependencies: ["GugusModel", "GugusTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "GugusDatabaseTests", dependencies: ["GugusModel", "GugusDatabase", "GugusTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GugusDatabaseTests",
+            dependencies: ["GugusModel", "GugusDatabase", "GugusTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "GugusCLITests", dependencies: ["GugusModel", "GugusTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GugusServerTests",

@@ -221,6 +221,83 @@ public struct RemoteGugus: Gugus {
         try await send(.applyRetention, body: RetentionRun(dryRun: dryRun))
     }
 
+    // MARK: Aksi BHAM reporting
+
+    public func importActions(csv: Data, programme: String?) async throws -> ActionImportReport {
+        let (status, body) = try await perform(.POST, APIRoute.importReportActions.path(), query: ["programme": programme], body: csv, contentType: "text/csv; charset=utf-8")
+        return try decode(ActionImportReport.self, status: status, body: body)
+    }
+
+    public func actions(programme: String?) async throws -> [ReportAction] {
+        try await everyPage(ReportAction.self, APIRoute.listReportActions.path(), query: ["programme": programme])
+    }
+
+    public func addPeriod(_ input: NewReportPeriod) async throws -> ReportPeriod {
+        try await send(.addReportPeriod, body: input)
+    }
+
+    public func periods() async throws -> [ReportPeriod] {
+        try await everyPage(ReportPeriod.self, APIRoute.listReportPeriods.path())
+    }
+
+    public func extendPeriod(_ period: String, _ extension: PeriodExtension) async throws -> ReportPeriod {
+        try await send(.extendReportPeriod, period, body: `extension`)
+    }
+
+    public func report(_ reference: ReportRef) async throws -> Report {
+        try await get(Report.self, APIRoute.getReport.path(reference.taskForce.description, reference.period))
+    }
+
+    public func setEntry(_ reference: ReportRef, action: String, _ change: EntryChange) async throws -> Report {
+        try await send(.setReportEntry, reference.taskForce.description, reference.period, action, body: change)
+    }
+
+    public func addEvidence(_ reference: ReportRef, action: String, _ evidence: EvidenceInput) async throws -> Report {
+        let values = [reference.taskForce.description, reference.period, action]
+        switch evidence {
+        case .file(let file):
+            let (status, body) = try await perform(
+                .POST, APIRoute.addReportEvidenceFile.path(values), query: ["file_name": file.fileName], body: file.content,
+                contentType: file.mediaType ?? "application/octet-stream")
+            return try decode(Report.self, status: status, body: body)
+        case .link(let url, let description):
+            return try await send(.addReportEvidence, values, body: EvidenceRequest(url: url, description: description))
+        case .session(let id):
+            return try await send(.addReportEvidence, values, body: EvidenceRequest(sessionId: id))
+        }
+    }
+
+    public func removeEvidence(_ reference: ReportRef, action: String, evidenceID: Int64?, sessionID: Int64?) async throws -> Report {
+        try await send(.removeReportEvidence, reference.taskForce.description, reference.period, action,
+                       body: EvidenceRemoval(evidenceId: evidenceID, sessionId: sessionID))
+    }
+
+    public func evidenceFile(_ reference: ReportRef, evidenceID: Int64) async throws -> EvidenceFile {
+        let path = APIRoute.getEvidenceFile.path(reference.taskForce.description, reference.period, String(evidenceID))
+        let (status, body, headers) = try await performWithHeaders(.GET, path, query: [:], body: nil, contentType: nil)
+        guard (200..<300).contains(status) else { throw problem(status: status, body: body) }
+        let disposition = headers.first(name: "Content-Disposition") ?? ""
+        let name = disposition.firstMatch(of: /filename="([^"]+)"/).map { String($0.1) } ?? "evidence-\(evidenceID)"
+        return EvidenceFile(fileName: name, mediaType: headers.first(name: "Content-Type"), content: body)
+    }
+
+    public func reviewEntry(_ reference: ReportRef, action: String, _ review: EntryReview) async throws -> Report {
+        try await send(.reviewReportEntry, reference.taskForce.description, reference.period, action, body: review)
+    }
+
+    public func stepReport(_ reference: ReportRef, _ step: ReportStep, note: String?) async throws -> Report {
+        let route: APIRoute = switch step {
+        case .submit: .submitReport
+        case .return: .returnReport
+        case .verify: .verifyReport
+        }
+        return try await send(route, reference.taskForce.description, reference.period, body: ReportStepRequest(note: note))
+    }
+
+    public func recap(period: String) async throws -> ReportRecap {
+        try await get(ReportRecap.self, APIRoute.reportRecap.path(period))
+    }
+
     // MARK: HTTP
 
     private func get<Value: Decodable>(_ type: Value.Type, _ path: String, query: [String: String?] = [:]) async throws -> Value {
@@ -234,6 +311,10 @@ public struct RemoteGugus: Gugus {
     }
 
     private func send<Value: Decodable, Body: Encodable>(_ route: APIRoute, _ values: String..., body: Body?) async throws -> Value {
+        try await send(route, values, body: body)
+    }
+
+    private func send<Value: Decodable, Body: Encodable>(_ route: APIRoute, _ values: [String], body: Body?) async throws -> Value {
         let data = try body.map { try GugusJSON.encoder().encode($0) }
         let (status, response) = try await perform(HTTPMethod(rawValue: route.method.rawValue), route.path(values), query: [:], body: data,
                                                    contentType: data == nil ? nil : "application/json")
@@ -267,6 +348,11 @@ public struct RemoteGugus: Gugus {
     }
 
     private func perform(_ method: HTTPMethod, _ path: String, query: [String: String?], body: Data?, contentType: String?) async throws -> (Int, Data) {
+        let (status, data, _) = try await performWithHeaders(method, path, query: query, body: body, contentType: contentType)
+        return (status, data)
+    }
+
+    private func performWithHeaders(_ method: HTTPMethod, _ path: String, query: [String: String?], body: Data?, contentType: String?) async throws -> (Int, Data, HTTPHeaders) {
         var url = baseURL + path
         let items = query.compactMapValues { $0 }.sorted { $0.key < $1.key }
         if !items.isEmpty {
@@ -285,7 +371,7 @@ public struct RemoteGugus: Gugus {
         do {
             let response = try await client.execute(request, timeout: timeout)
             let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
-            return (Int(response.status.code), Data(buffer.readableBytesView))
+            return (Int(response.status.code), Data(buffer.readableBytesView), response.headers)
         } catch let error as GugusError {
             throw error
         } catch {

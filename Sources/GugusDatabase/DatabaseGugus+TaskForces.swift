@@ -3,12 +3,15 @@ import GugusModel
 import Postgres
 
 extension DatabaseGugus {
+    /// The regions on a level; `regency` means the regencies and the cities (kabupaten/kota),
+    /// as `region list --level regency` promises.
     public func regions(level: Region.Level?) async throws -> [Region] {
         try await read { connection in
             try await connection.query("""
                 SELECT code, name, level, parent_code, time_zone, zone_label, regencies, cities
                 FROM region
                 WHERE \(level?.rawValue)::text IS NULL OR level = \(level?.rawValue)
+                   OR (\(level?.rawValue)::text = 'regency' AND level = 'city')
                 ORDER BY code
                 """).decode(as: Region.self)
         }

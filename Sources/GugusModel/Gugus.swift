@@ -65,6 +65,25 @@ public protocol Gugus: Sendable {
     func erasePerson(_ erasure: PersonErasure) async throws -> PersonChangeReport
     /// Erases what the server's retention policy no longer keeps; a dry run lists it.
     func applyRetention(dryRun: Bool) async throws -> RetentionReport
+
+    // MARK: Aksi BHAM reporting
+    /// Loads a programme's actions from CSV (admin), all or nothing; nil names the current programme.
+    func importActions(csv: Data, programme: String?) async throws -> ActionImportReport
+    func actions(programme: String?) async throws -> [ReportAction]
+    func addPeriod(_ input: NewReportPeriod) async throws -> ReportPeriod
+    func periods() async throws -> [ReportPeriod]
+    func extendPeriod(_ period: String, _ extension: PeriodExtension) async throws -> ReportPeriod
+    /// The report, with every assigned action and the sessions proposed as evidence.
+    func report(_ reference: ReportRef) async throws -> Report
+    func setEntry(_ reference: ReportRef, action: String, _ change: EntryChange) async throws -> Report
+    func addEvidence(_ reference: ReportRef, action: String, _ evidence: EvidenceInput) async throws -> Report
+    /// Removes a piece of evidence, or (with a session that was only proposed) the proposal.
+    func removeEvidence(_ reference: ReportRef, action: String, evidenceID: Int64?, sessionID: Int64?) async throws -> Report
+    func evidenceFile(_ reference: ReportRef, evidenceID: Int64) async throws -> EvidenceFile
+    func reviewEntry(_ reference: ReportRef, action: String, _ review: EntryReview) async throws -> Report
+    /// Submit (the reporter), return or verify (a reviewer).
+    func stepReport(_ reference: ReportRef, _ step: ReportStep, note: String?) async throws -> Report
+    func recap(period: String) async throws -> ReportRecap
 }
 
 /// What `taskforce create` takes.

@@ -47,4 +47,6 @@ extension ReminderRule.Audience: ExpressibleByArgument { public init?(argument: 
 extension ReminderRule.Channel: ExpressibleByArgument { public init?(argument: String) { self.init(choiceArgument: argument) } }
 extension Reminder.Status: ExpressibleByArgument { public init?(argument: String) { self.init(choiceArgument: argument) } }
 extension Caller.Role: ExpressibleByArgument { public init?(argument: String) { self.init(choiceArgument: argument) } }
+extension ReportPeriod.Kind: ExpressibleByArgument { public init?(argument: String) { self.init(choiceArgument: argument) } }
+extension EntryProgress: ExpressibleByArgument { public init?(argument: String) { self.init(choiceArgument: argument) } }
 extension Language: ExpressibleByArgument {}

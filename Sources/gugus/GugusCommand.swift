@@ -18,7 +18,7 @@ struct GugusCommand: AsyncParsableCommand {
         subcommands: [
             DatabaseCommand.self, RegionCommand.self, TaskForceCommand.self, DecreeCommand.self,
             MemberCommand.self, SessionCommand.self, ReminderCommand.self, SchedulerCommand.self, StatusCommand.self,
-            AuditCommand.self, TokenCommand.self, UserCommand.self, PersonCommand.self, ServeCommand.self,
+            AuditCommand.self, TokenCommand.self, UserCommand.self, PersonCommand.self, ReportCommand.self, ServeCommand.self,
         ])
 
     /// Parses and runs, with the exit codes of the contract: usage errors exit with 2, not

@@ -152,9 +152,47 @@ extension APIRoute {
     /// Apply the retention periods, or list what they would erase (admin)
     public static let applyRetention = APIRoute(.post, "/v1/persons/retention")
 
+    /// A programme's Aksi BHAM actions
+    public static let listReportActions = APIRoute(.get, "/v1/report-actions")
+    /// Load a programme's actions from CSV (admin), all or nothing
+    public static let importReportActions = APIRoute(.post, "/v1/report-actions/import")
+    /// Reporting periods, with their extensions
+    public static let listReportPeriods = APIRoute(.get, "/v1/report-periods")
+    /// Add a reporting period (admin)
+    public static let addReportPeriod = APIRoute(.post, "/v1/report-periods")
+    /// Extend a period, for every region or one (admin)
+    public static let extendReportPeriod = APIRoute(.post, "/v1/report-periods/{period}/extend")
+    /// The national recap of a period: per action, who reported and what
+    public static let reportRecap = APIRoute(.get, "/v1/report-periods/{period}/recap")
+    /// The national recap as CSV
+    public static let reportRecapCSV = APIRoute(.get, "/v1/report-periods/{period}/recap.csv")
+    /// A task force's report for a period
+    public static let getReport = APIRoute(.get, "/v1/taskforces/{id}/reports/{period}")
+    /// Write an entry's achievement, value, progress or inputs
+    public static let setReportEntry = APIRoute(.post, "/v1/taskforces/{id}/reports/{period}/entries/{action}")
+    /// Add a link or a completed session as evidence
+    public static let addReportEvidence = APIRoute(.post, "/v1/taskforces/{id}/reports/{period}/entries/{action}/evidence")
+    /// Add a file as evidence (the body is the file)
+    public static let addReportEvidenceFile = APIRoute(.post, "/v1/taskforces/{id}/reports/{period}/entries/{action}/evidence/file")
+    /// Remove evidence, or a proposed session
+    public static let removeReportEvidence = APIRoute(.post, "/v1/taskforces/{id}/reports/{period}/entries/{action}/evidence/remove")
+    /// A reviewer's score and note on an entry
+    public static let reviewReportEntry = APIRoute(.post, "/v1/taskforces/{id}/reports/{period}/entries/{action}/review")
+    /// An evidence file's bytes
+    public static let getEvidenceFile = APIRoute(.get, "/v1/taskforces/{id}/reports/{period}/evidence/{evidence}")
+    /// Submit a report (it is locked until a reviewer returns it)
+    public static let submitReport = APIRoute(.post, "/v1/taskforces/{id}/reports/{period}/submit")
+    /// Return a submitted report for corrections (reviewer)
+    public static let returnReport = APIRoute(.post, "/v1/taskforces/{id}/reports/{period}/return")
+    /// Verify a submitted report (reviewer)
+    public static let verifyReport = APIRoute(.post, "/v1/taskforces/{id}/reports/{period}/verify")
+
     /// Every operation, in the order of the document.
     public static let all: [APIRoute] = [
         health, readiness, metrics, openAPIDocument, listRegions, nationalStatus, regionStatus, listTaskForces, createTaskForce, getTaskForce, listDecrees, listTaskForceDecrees, addDecree, listMembers, addMember, importMembers, endMember, listSessions, listTaskForceSessions, scheduleSession, getSession, rescheduleSession, cancelSession, completeSession, listParticipants, inviteParticipants, recordAttendance, cancelParticipant, sessionCalendar, taskForceCalendar, listReminderRules, addReminderRule, removeReminderRule, listReminders, listAudit, listTokens, issueToken, revokeToken, listUsers, addUser, disableUser,
         exportPerson, correctPerson, erasePerson, applyRetention,
+        listReportActions, importReportActions, listReportPeriods, addReportPeriod, extendReportPeriod, reportRecap, reportRecapCSV,
+        getReport, setReportEntry, addReportEvidence, addReportEvidenceFile, removeReportEvidence, reviewReportEntry, getEvidenceFile,
+        submitReport, returnReport, verifyReport,
     ]
 }

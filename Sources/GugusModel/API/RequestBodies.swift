@@ -56,3 +56,47 @@ public struct InvitationRequest: Codable, Sendable, Hashable {
         try container.encodeIfPresent(role, forKey: .role)
     }
 }
+
+/// `POST /v1/taskforces/{id}/reports/{period}/submit|return|verify`.
+public struct ReportStepRequest: Codable, Sendable, Hashable {
+    public var note: String?
+
+    public init(note: String? = nil) { self.note = note }
+}
+
+/// `POST …/entries/{action}/evidence/remove`: one piece of evidence by id, or a session
+/// (cited or only proposed) that should not be evidence for the entry.
+public struct EvidenceRemoval: Codable, Sendable, Hashable {
+    public var evidenceId: Int64?
+    public var sessionId: Int64?
+
+    public init(evidenceId: Int64? = nil, sessionId: Int64? = nil) {
+        self.evidenceId = evidenceId
+        self.sessionId = sessionId
+    }
+}
+
+/// `POST …/entries/{action}/evidence`: a link or a session (files go as their own bytes to
+/// `…/evidence/file`).
+public struct EvidenceRequest: Codable, Sendable, Hashable {
+    public var url: String?
+    public var description: String?
+    public var sessionId: Int64?
+
+    public init(url: String? = nil, description: String? = nil, sessionId: Int64? = nil) {
+        self.url = url
+        self.description = description
+        self.sessionId = sessionId
+    }
+
+    public func input() throws(GugusError) -> EvidenceInput {
+        switch (url, sessionId) {
+        case (let url?, nil): return .link(url: url, description: description)
+        case (nil, let session?): return .session(id: session)
+        default:
+            throw GugusError.invalid(field: "url", value: url, Localized(
+                id: "sebutkan satu: url (tautan) atau session_id (kegiatan yang selesai)",
+                en: "give one: url (a link) or session_id (a completed session)"))
+        }
+    }
+}

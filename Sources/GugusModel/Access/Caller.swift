@@ -7,6 +7,9 @@ public struct Caller: Sendable, Hashable, Codable {
         /// A regional coordinator: writes only to its own region's task force, and sees
         /// contact details only there.
         case coordinator
+        /// GTN staff who review every province's Aksi BHAM reports (return, verify, score),
+        /// and edit none; they read the registry as a coordinator does, without contacts.
+        case reviewer
         /// Status and public session data only.
         case viewer
     }
@@ -32,6 +35,7 @@ public struct Caller: Sendable, Hashable, Codable {
         switch role {
         case .admin: "'\(name)' (admin)"
         case .coordinator: "'\(name)' (coordinator for \(regionCode ?? "?"))"
+        case .reviewer: "'\(name)' (reviewer)"
         case .viewer: "'\(name)' (viewer)"
         }
     }
@@ -47,11 +51,38 @@ public struct Caller: Sendable, Hashable, Codable {
             throw GugusError(.forbidden, Localized(
                 id: "token \(describedForRefusal) hanya boleh mengubah gugus tugas wilayahnya sendiri, bukan \(taskForce.name)",
                 en: "token \(describedForRefusal) may change only its own region's task force, not \(taskForce.name)"))
+        case .reviewer:
+            throw GugusError(.forbidden, Localized(
+                id: "token \(describedForRefusal) hanya boleh membaca dan meninjau laporan, tidak mengubah \(taskForce.name)",
+                en: "token \(describedForRefusal) may only read and review reports, not change \(taskForce.name)"))
         case .viewer:
             throw GugusError(.forbidden, Localized(
                 id: "token \(describedForRefusal) hanya boleh membaca status dan sesi publik",
                 en: "token \(describedForRefusal) may only read status and public sessions"))
         }
+    }
+
+    /// May read this task force's Aksi BHAM reports: admins and reviewers every one, a
+    /// coordinator its own region's.
+    public func requireReportRead(of taskForce: TaskForce) throws(GugusError) {
+        switch role {
+        case .admin, .reviewer:
+            return
+        case .coordinator where taskForce.regionCode != nil && taskForce.regionCode == regionCode:
+            return
+        case .coordinator, .viewer:
+            throw GugusError(.forbidden, Localized(
+                id: "token \(describedForRefusal) tidak boleh membaca laporan \(taskForce.name)",
+                en: "token \(describedForRefusal) may not read the reports of \(taskForce.name)"))
+        }
+    }
+
+    /// May return, verify and score reports: admins and reviewers.
+    public func requireReview(of taskForce: TaskForce) throws(GugusError) {
+        if role == .admin || role == .reviewer { return }
+        throw GugusError(.forbidden, Localized(
+            id: "token \(describedForRefusal) tidak boleh meninjau laporan \(taskForce.name); itu tugas peninjau GTN (peran reviewer)",
+            en: "token \(describedForRefusal) may not review the reports of \(taskForce.name); that is for GTN reviewers (the reviewer role)"))
     }
 
     /// May create a task force in this region (or the national one, with nil).

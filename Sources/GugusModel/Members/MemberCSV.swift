@@ -128,12 +128,7 @@ public enum MemberCSV {
     /// no usable header, broken quoting); a bad row is collected in `problems`, with every
     /// bad field of every bad row, so one report shows everything to fix.
     public static func parse(_ data: Data) throws(GugusError) -> MemberCSVResult {
-        var text = try decodeText(data)
-        guard !text.allSatisfy(\.isWhitespace) else { throw FileProblem.empty.error }
-        text = replacingRareLineBreaks(text)
-        let separator = try detectSeparator(in: text)
-        let records = try readRecords(text, separator: separator)
-
+        let (records, separator) = try records(data)
         guard let headerRecord = records.first else { throw FileProblem.empty.error }
         let header = try RosterHeader(fields: headerRecord.fields, line: headerRecord.line)
         guard records.count > 1 else { throw FileProblem.noMembers.error }
@@ -149,6 +144,17 @@ public enum MemberCSV {
             }
         }
         return MemberCSVResult(rows: rows, problems: problems, separator: separator.rawValue)
+    }
+
+    /// The file's non-blank records, each with the line it starts on, and its separator: the
+    /// reading that every CSV import shares (rosters, the reporting actions). An empty file
+    /// is an error; what the records must hold is the caller's.
+    static func records(_ data: Data) throws(GugusError) -> (records: [CSVRecord], separator: CSVDelimiter) {
+        var text = try decodeText(data)
+        guard !text.allSatisfy(\.isWhitespace) else { throw FileProblem.empty.error }
+        text = replacingRareLineBreaks(text)
+        let separator = try detectSeparator(in: text)
+        return (try readRecords(text, separator: separator), separator)
     }
 
     // MARK: The text of the file
@@ -243,14 +249,14 @@ public enum MemberCSV {
 // MARK: - Reading the records
 
 /// One record of the file, with the physical line it starts on.
-private struct Record {
+struct CSVRecord {
     let line: Int
     let fields: [String]
 }
 
 /// The file's non-blank records, as SwiftCSV reads them.
-private func readRecords(_ text: String, separator: CSVDelimiter) throws(GugusError) -> [Record] {
-    var records: [Record] = []
+private func readRecords(_ text: String, separator: CSVDelimiter) throws(GugusError) -> [CSVRecord] {
+    var records: [CSVRecord] = []
     // The physical line the next record starts on.
     var nextLine = 1
     do {
@@ -264,7 +270,7 @@ private func readRecords(_ text: String, separator: CSVDelimiter) throws(GugusEr
             // values inside the fields, so these are the physical lines the record took.
             nextLine += 1 + fields.reduce(0) { $0 + lineBreakCount($1) }
             if !fields.allSatisfy(isBlank) {
-                records.append(Record(line: line, fields: fields))
+                records.append(CSVRecord(line: line, fields: fields))
             }
         }
     } catch {

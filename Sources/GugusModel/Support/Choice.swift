@@ -47,3 +47,9 @@ extension Reminder.Status: Choice {}
 extension Reminder.Kind: Choice {}
 extension Caller.Role: Choice {}
 extension TaskForceState: Choice {}
+extension ReportAction.Assignment: Choice {}
+extension ReportPeriod.Kind: Choice {}
+extension ReportState: Choice {}
+extension EntryProgress: Choice {}
+extension Evidence.Kind: Choice {}
+extension ReportStep: Choice {}

@@ -18,6 +18,7 @@ struct APIRoutes {
         registerSessions(on: group)
         registerReminders(on: group)
         registerAdministration(on: group)
+        registerReports(on: group)
     }
 
     // MARK: Regions, status, task forces, decrees, members

@@ -57,13 +57,7 @@ struct StatusDataset: Sendable {
         try await connection.executeScript(unsafeSQL: """
             CREATE SCHEMA gugus_bench;
 
-            INSERT INTO region (code, name, level, parent_code, time_zone)
-            SELECT p.code || '.' || lpad(n::text, 2, '0'), 'Kabupaten ' || p.name || ' ' || n, 'regency', p.code, p.time_zone
-            FROM region p CROSS JOIN LATERAL generate_series(1, p.regencies) AS n WHERE p.level = 'province'
-            UNION ALL
-            SELECT p.code || '.' || (70 + n), 'Kota ' || p.name || ' ' || n, 'city', p.code, p.time_zone
-            FROM region p CROSS JOIN LATERAL generate_series(1, p.cities) AS n WHERE p.level = 'province';
-
+            -- The 514 regencies and cities are loaded by migration (016); each gets a task force.
             INSERT INTO task_force (level, region_code, name, period_id)
             SELECT 'regional', code, 'Gugus Tugas Daerah Bisnis dan HAM ' || name, (SELECT min(id) FROM programme_period)
             FROM region ORDER BY code;

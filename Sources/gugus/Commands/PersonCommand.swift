@@ -228,6 +228,7 @@ struct PersonExportText {
         switch role {
         case .admin: output.text("admin sekretariat", "secretariat admin")
         case .coordinator: output.text("koordinator wilayah", "regional coordinator")
+        case .reviewer: output.text("peninjau laporan GTN", "GTN report reviewer")
         case .viewer: output.text("pemantau", "viewer")
         }
     }
