@@ -52,7 +52,14 @@ enum StatusQuery {
                     pending: row.column("reminders_pending").decode(Int.self),
                     sent: row.column("reminders_sent").decode(Int.self),
                     failed: row.column("reminders_failed").decode(Int.self)),
-                lastActivity: row.column("last_activity").decode(Date?.self))
+                lastActivity: row.column("last_activity").decode(Date?.self),
+                report: try row.column("report_period").decode(String?.self).map { period in
+                    ReportStanding(
+                        period: period,
+                        state: ReportState(rawValue: try row.column("report_state").decode(String.self)) ?? .notStarted,
+                        late: try row.column("report_late").decode(Bool.self),
+                        dueAt: try row.column("report_due_at").decode(Date.self))
+                })
         }
     }
 
@@ -76,7 +83,8 @@ enum StatusQuery {
                coalesce(s.participants, 0) AS participants, coalesce(s.attended, 0) AS attended,
                coalesce(rm.pending, 0) AS reminders_pending, coalesce(rm.sent, 0) AS reminders_sent,
                coalesce(rm.failed, 0) AS reminders_failed,
-               a.last_activity
+               a.last_activity,
+               rs.period AS report_period, rs.state AS report_state, rs.late AS report_late, rs.due_at AS report_due_at
         FROM region r
         CROSS JOIN (SELECT coalesce(\(now)::timestamptz, now()) AS now) clock
         LEFT JOIN task_force t ON t.region_code = r.code
@@ -116,6 +124,14 @@ enum StatusQuery {
             FROM reminder rm
             WHERE rm.task_force_id = t.id AND rm.due_at >= period.starts_at AND rm.due_at < period.ends_at) rm ON true
         LEFT JOIN LATERAL (SELECT max(al.at) AS last_activity FROM audit_log al WHERE al.task_force_id = t.id) a ON true
+        -- The current reporting period: the latest that has opened by the day, in the region's zone.
+        LEFT JOIN LATERAL (
+            SELECT cp.name AS period, coalesce(rep.state, 'not_started') AS state,
+                   (rep.submitted_at IS NULL AND clock.now >= cp.due_at) AS late, cp.due_at
+            FROM (SELECT rp.id, rp.name, report_deadline(rp.id, r.code) AS due_at
+                  FROM report_period rp WHERE rp.opens_on <= day.as_of
+                  ORDER BY rp.opens_on DESC, rp.id DESC LIMIT 1) cp
+            LEFT JOIN report rep ON rep.period_id = cp.id AND rep.task_force_id = t.id) rs ON true
         WHERE \(condition)
         ORDER BY r.code
         """

@@ -182,7 +182,9 @@ struct ExitCodeTests {
         let regions = try await gugus("region", "list", "--json")
         #expect(regions.status == 0, "\(regions)")
         let rows = try regions.array()
-        #expect(rows.count == 38)
+        #expect(rows.count == 38 + 514, "the provinces, and their regencies and cities")
+        let provinces = try await gugus("region", "list", "--level", "province", "--json")
+        #expect(try provinces.array().count == 38)
         #expect(rows.first { $0["id"] as? String == "61" }?["time_zone"] as? String == "Asia/Pontianak")
     }
 }

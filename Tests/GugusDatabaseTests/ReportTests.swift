@@ -406,4 +406,34 @@ struct ReportTests {
         // Actions for "all" are the provinces'; a listed regency reports its own.
         #expect(try await admin.report(ReportRef(taskForce: .region("82.71"), period: Self.period)).entries.isEmpty)
     }
+
+    @Test("status shows each province's report in the current period: not started, draft, submitted, returned, verified, late")
+    func statusShowsReports() async throws {
+        let admin = try await setUp()
+        let during = Self.at(CivilDate(2025, 9, 20), 10, 0, "Asia/Jayapura")
+        let malut = Self.gugus(admin, as: Self.malut, at: during)
+        _ = try await malut.stepReport(ref("82"), .submit, note: nil)
+        _ = try await Self.gugus(admin, as: Self.aceh, at: during).setEntry(ref("11"), action: "A1.1", EntryChange(progress: .inProgress))
+
+        // Before the period opened, there is no current period.
+        let before = try await Self.gugus(admin, at: Self.at(CivilDate(2025, 8, 1), 10, 0, "Asia/Jakarta")).nationalStatus(at: nil)
+        #expect(before.provinces.allSatisfy { $0.report == nil })
+
+        let now = try await Self.gugus(admin, at: during).nationalStatus(at: nil)
+        func standing(_ code: String, in status: NationalStatus) -> String? {
+            status.provinces.first { $0.regionCode == code }?.report.map { "\($0.period): \($0.label)" }
+        }
+        #expect(standing("82", in: now) == "Laporan Tahunan 2025: submitted")
+        #expect(standing("11", in: now) == "Laporan Tahunan 2025: draft")
+        #expect(standing("91", in: now) == "Laporan Tahunan 2025: not_started")
+        #expect(standing("31", in: now) == "Laporan Tahunan 2025: not_started", "a province without a task force has no report either")
+
+        let later = Self.gugus(admin, at: Self.at(CivilDate(2025, 10, 2), 10, 0, "Asia/Jakarta"))
+        _ = try await Self.gugus(admin, as: Self.reviewer, at: during).stepReport(ref("82"), .verify, note: nil)
+        let after = try await later.nationalStatus(at: nil)
+        #expect(standing("82", in: after) == "Laporan Tahunan 2025: verified")
+        #expect(standing("11", in: after) == "Laporan Tahunan 2025: late")
+        #expect(standing("91", in: after) == "Laporan Tahunan 2025: late")
+        #expect(try await later.regionStatus(code: "11", at: nil).report?.state == .draft)
+    }
 }

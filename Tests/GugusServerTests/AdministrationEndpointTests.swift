@@ -167,7 +167,7 @@ struct AdministrationEndpointTests {
             #expect(try viewerRegion.problem().detail == "only coordinator tokens belong to a region; drop --region", "\(viewerRegion)")
             let badRole = try await admin.post("/v1/tokens", ["role": "superuser", "name": "Root"])
             #expect(badRole.status == 422, "\(badRole)")
-            #expect(try badRole.problem().detail == "unknown role 'superuser'; use one of: admin, coordinator, viewer", "\(badRole)")
+            #expect(try badRole.problem().detail == "unknown role 'superuser'; use one of: admin, coordinator, reviewer, viewer", "\(badRole)")
             let pastExpiry = try await admin.post("/v1/tokens", ["role": "viewer", "name": "Kemarin", "expires_on": "2020-01-01"])
             #expect(pastExpiry.status == 422, "\(pastExpiry)")
             #expect(try pastExpiry.problem().detail == "the expiry date 2020-01-01 has already passed", "\(pastExpiry)")

@@ -100,6 +100,9 @@ public struct TaskForceStatus: Sendable, Hashable, Codable {
     public var sessions: Sessions
     public var reminders: Reminders
     public var lastActivity: Date?
+    /// The Aksi BHAM report of the current reporting period (the latest that has opened),
+    /// when there is one.
+    public var report: ReportStanding?
     public init(
         regionCode: String? = nil,
         regionName: String,
@@ -114,7 +117,8 @@ public struct TaskForceStatus: Sendable, Hashable, Codable {
         vacantCoreRoles: [MemberRole],
         sessions: Sessions,
         reminders: Reminders,
-        lastActivity: Date? = nil
+        lastActivity: Date? = nil,
+        report: ReportStanding? = nil
     ) {
         self.regionCode = regionCode
         self.regionName = regionName
@@ -130,6 +134,7 @@ public struct TaskForceStatus: Sendable, Hashable, Codable {
         self.sessions = sessions
         self.reminders = reminders
         self.lastActivity = lastActivity
+        self.report = report
     }
 }
 

@@ -395,6 +395,7 @@ enum PortalText {
         "disabled": ("Nonaktif", "Disabled"),
         "role_admin": ("Admin sekretariat", "Secretariat admin"),
         "role_coordinator": ("Koordinator wilayah", "Regional coordinator"),
+        "role_reviewer": ("Peninjau laporan GTN", "GTN report reviewer"),
         "role_viewer": ("Pemantau", "Viewer"),
         "errorSummary": ("Ada masalah", "There is a problem"),
         "added": ("Pengguna ditambahkan", "Person added"),

@@ -88,20 +88,35 @@ struct StatusRendering {
             "  pengingat:       \(reminders.pending) menunggu, \(reminders.sent) terkirim, \(reminders.failed) gagal",
             "  reminders:       \(reminders.pending) pending, \(reminders.sent) sent, \(reminders.failed) failed"))
         lines.append(output.text("  aktivitas akhir: ", "  last activity:   ") + (status.lastActivity.map(LocalTime.iso8601) ?? "–"))
+        if let report = status.report {
+            lines.append(output.text("  laporan:         ", "  report:          ") + "\(report.period): \(self.report(report))")
+        }
         return lines
     }
 
+    /// A report's standing: its state, and late where the period closed without it.
+    func report(_ report: ReportStanding) -> String {
+        let state = output.text(report.state.label)
+        return report.late ? state + ", " + output.text(ReportState.lateLabel) : state
+    }
+
     func national(_ status: NationalStatus) -> String {
-        var table = Table([output.text("kode", "code"), output.text("provinsi", "province"), output.text("zona", "zone"),
-                           "status", output.text("SK", "decree"), output.text("s.d.", "until"), output.text("anggota", "members"),
-                           output.text("kosong", "vacant"), output.text("sesi", "sessions")])
+        // The report column once a reporting period has opened.
+        let period = status.provinces.lazy.compactMap(\.report?.period).first
+        var headers = [output.text("kode", "code"), output.text("provinsi", "province"), output.text("zona", "zone"),
+                       "status", output.text("SK", "decree"), output.text("s.d.", "until"), output.text("anggota", "members"),
+                       output.text("kosong", "vacant"), output.text("sesi", "sessions")]
+        if let period { headers.append(output.text("laporan \(period)", "report \(period)")) }
+        var table = Table(headers)
         for province in status.provinces {
-            table.add([
+            var cells = [
                 province.regionCode.cell, province.regionName, province.zoneLabel, state(province.status),
                 province.decree?.number ?? "–", province.decree?.until.cell ?? "–", String(province.memberCount),
                 province.taskForceId == nil ? "–" : province.vacantCoreRoles.map(\.rawValue).joined(separator: ",").nonEmptyCell,
                 String(province.sessions.held),
-            ])
+            ]
+            if period != nil { cells.append(province.report.map(report) ?? "–") }
+            table.add(cells)
         }
         let coverage = status.coverage
         let summary = output.text(
