@@ -31,7 +31,9 @@ extension DatabaseGugus {
                         \(taskForceID), \(input.sessionId), \(caller.name))
                 RETURNING id
                 """).single()!.decode(Int64.self)
-            if input.kind != .session {
+            if input.kind.isReporting {
+                _ = try await connection.query("SELECT plan_report_reminders()")
+            } else if input.kind != .session {
                 _ = try await connection.query("SELECT plan_compliance_reminders()")
             }
             return try await Self.rule(id, on: connection)!
@@ -139,6 +141,13 @@ extension DatabaseGugus {
             return .coreRoles
         case .noTaskForce:
             return .secretariat
+        case .reportOpens, .reportClosing, .reportOverdue, .reportReturned:
+            if let audience = input.audience, audience != .reporters {
+                throw GugusError.invalid(field: "audience", value: audience.rawValue, Localized(
+                    id: "pengingat pelaporan menjangkau sekretaris dan koordinator wilayah (reporters), bukan \(audience.rawValue)",
+                    en: "a reporting reminder reaches the sekretaris and the region's coordinators (reporters), not \(audience.rawValue)"))
+            }
+            return .reporters
         }
     }
 
@@ -162,13 +171,24 @@ extension DatabaseGugus {
                              id: "aturan provinsi tanpa GTD perlu pengulangan 1 sampai 3650 hari (--every 30d)",
                              en: "a no-GTD rule needs a repeat of 1 to 3650 days (--every 30d)")
             }
+        case .reportClosing:
+            guard let days = input.daysBefore, (1...365).contains(days) else {
+                throw refuse("days_before", input.daysBefore.map(String.init),
+                             id: "pengingat batas waktu laporan perlu days_before antara 1 dan 365 (biasanya 14 dan 3)",
+                             en: "a report deadline reminder needs days_before from 1 to 365 (usually 14 and 3)")
+            }
+        case .reportOpens, .reportOverdue, .reportReturned:
+            break
+        }
+        if input.kind.isReporting, input.sessionId != nil {
+            throw refuse("session", input.sessionId.map(String.init), id: "pengingat pelaporan tidak terikat pada sesi", en: "a reporting reminder is not tied to a session")
         }
         // A value that belongs to another kind of rule is a mistake, not something to ignore.
         if input.kind != .session, let offset = input.offset {
             throw refuse("offset", offset.description, id: "offset hanya untuk pengingat sesi", en: "offset is for session reminders only")
         }
-        if input.kind != .decreeExpiry, let days = input.daysBefore {
-            throw refuse("days_before", String(days), id: "days_before hanya untuk aturan masa berlaku SK", en: "days_before is for decree rules only")
+        if input.kind != .decreeExpiry && input.kind != .reportClosing, let days = input.daysBefore {
+            throw refuse("days_before", String(days), id: "days_before hanya untuk aturan masa berlaku SK dan batas waktu laporan", en: "days_before is for decree and report deadline rules only")
         }
         if input.kind != .noTaskForce, let days = input.repeatDays {
             throw refuse("repeat_days", String(days), id: "repeat_days hanya untuk aturan provinsi tanpa GTD", en: "repeat_days is for no-GTD rules only")

@@ -124,6 +124,7 @@ extension DatabaseGugus {
                 VALUES (\(programme.id), \(name), \((input.kind ?? .annual).rawValue), \(input.opensOn), \(input.closesOn), \(from), \(until))
                 RETURNING id
                 """).single()!.decode(Int64.self)
+            _ = try await connection.query("SELECT plan_report_reminders()")
             return try await Self.periods(id: id, on: connection)[0]
         }
     }
@@ -151,6 +152,8 @@ extension DatabaseGugus {
                 VALUES (\(period.id), \(input.regionCode), \(input.until), \(reason))
                 ON CONFLICT (period_id, coalesce(region_code, '')) DO UPDATE SET until_on = excluded.until_on, reason = excluded.reason, updated_at = now()
                 """)
+            // The reminders of the new close (the old ones no longer hold when claimed).
+            _ = try await connection.query("SELECT plan_report_reminders()")
             return try await Self.periods(id: period.id, on: connection)[0]
         }
     }

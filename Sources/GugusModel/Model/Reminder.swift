@@ -9,6 +9,17 @@ public struct ReminderRule: Sendable, Hashable, Codable {
         case decreeExpiry = "decree_expiry"
         /// While a province has no GTD in force: to the national secretariat, every `repeatDays`.
         case noTaskForce = "no_task_force"
+        /// When a reporting period opens: to the reporters of every task force that reports.
+        case reportOpens = "report_opens"
+        /// `daysBefore` days before a period closes, while the report is not in.
+        case reportClosing = "report_closing"
+        /// The morning after a period closed, to a task force whose report is not in.
+        case reportOverdue = "report_overdue"
+        /// When a reviewer returns a report for corrections.
+        case reportReturned = "report_returned"
+
+        /// The reporting kinds, whose audience is the reporters.
+        public var isReporting: Bool { rawValue.hasPrefix("report_") }
     }
 
     public enum Audience: String, Sendable, Codable, CaseIterable {
@@ -22,6 +33,8 @@ public struct ReminderRule: Sendable, Hashable, Codable {
         case coreRoles = "core_roles"
         /// The GTN's sekretaris and wakil sekretaris (province rules).
         case secretariat
+        /// A task force's sekretaris and its region's coordinator accounts (reporting rules).
+        case reporters
     }
 
     public enum Channel: String, Sendable, Codable, CaseIterable {
@@ -80,6 +93,14 @@ extension ReminderRule.Kind {
         case (.decreeExpiry, .en): "decree term reminders"
         case (.noTaskForce, .id): "pengingat provinsi tanpa GTD"
         case (.noTaskForce, .en): "reminders about provinces without a GTD"
+        case (.reportOpens, .id): "pemberitahuan pembukaan periode pelaporan"
+        case (.reportOpens, .en): "notices of reporting periods opening"
+        case (.reportClosing, .id): "pengingat batas waktu laporan"
+        case (.reportClosing, .en): "report deadline reminders"
+        case (.reportOverdue, .id): "pengingat laporan yang terlambat"
+        case (.reportOverdue, .en): "overdue report reminders"
+        case (.reportReturned, .id): "pemberitahuan laporan yang dikembalikan"
+        case (.reportReturned, .en): "notices of returned reports"
         }
     }
 }

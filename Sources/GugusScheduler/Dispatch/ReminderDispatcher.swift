@@ -292,9 +292,14 @@ public final class ReminderDispatcher: Service, Sendable {
             }
             if !reminder.stillCurrent { return "recipient no longer in the audience" }
         } else if !reminder.stillCurrent {
-            return reminder.ruleKind == .decreeExpiry
-                ? "the decree is no longer ending soon (replaced, extended or revoked)"
-                : "the province has a task force in force now"
+            switch reminder.ruleKind {
+            case .decreeExpiry: return "the decree is no longer ending soon (replaced, extended or revoked)"
+            case .noTaskForce: return "the province has a task force in force now"
+            case .reportReturned: return "the report is no longer returned (resubmitted or verified), or the recipient no longer reports"
+            case .reportOpens, .reportClosing, .reportOverdue:
+                return "the report is in (submitted or verified), the period's close moved or passed, or the recipient no longer reports"
+            case .session: return "recipient no longer in the audience"
+            }
         }
         let lateness = reminder.now.timeIntervalSince(reminder.dueAt)
         if lateness > Double(configuration.catchUp.seconds) {
@@ -415,6 +420,28 @@ public final class ReminderDispatcher: Service, Sendable {
             values["regionName"] = reminder.regionName ?? reminder.regionCode ?? "?"
             values["regionCode"] = reminder.regionCode ?? "?"
             values["today"] = LocalTime.longDate(CivilDate(reminder.now, in: RegionZone.jakarta.timeZone), language: language)
+        case .reportOpens, .reportClosing, .reportOverdue, .reportReturned:
+            guard let period = reminder.reportPeriodName, let due = reminder.reportDueAt else {
+                throw DeliveryError("reporting reminder \(reminder.id) has no period", permanent: true)
+            }
+            let zone = renderer.zone(reminder.regionTimeZone)
+            template = switch reminder.ruleKind {
+            case .reportOpens: "report-opens"
+            case .reportClosing: "report-closing"
+            case .reportOverdue: "report-overdue"
+            default: "report-returned"
+            }
+            // The last minute in which it may be sent: 23:59 of the last day, local.
+            values["period"] = period
+            values["closes"] = LocalTime.long(due.addingTimeInterval(-60), in: zone, language: language)
+            values["daysLeft"] = String(CivilDate(reminder.now, in: zone.timeZone).days(until: CivilDate(due.addingTimeInterval(-60), in: zone.timeZone)))
+            values["regionCode"] = reminder.taskForceRegion ?? "national"
+            values["reviewNote"] = reminder.reportReviewNote
+            if let base = configuration.publicURL, let region = reminder.taskForceRegion {
+                let link = "\(base)/regions/\(region)/reports/\(APIRoute.escape(period))"
+                values["link"] = link
+                links["report"] = link
+            }
         }
         var message = try renderer.render(template, language: language, values: values.compactMapValues { $0 })
         var optOutURL: String?

@@ -50,6 +50,11 @@ struct ClaimedReminder: Sendable {
     var regionTimeZone: String
     var now: Date
     var stillCurrent: Bool
+    /// A reporting reminder's period, its close in the region (the first instant after
+    /// 23:59 local) and the reviewer's note of a returned report.
+    var reportPeriodName: String?
+    var reportDueAt: Date?
+    var reportReviewNote: String?
     /// "erased" or "opted out": nothing goes to this person, of this kind.
     var blocked: String?
 
@@ -125,7 +130,9 @@ struct ReminderQueue: Sendable {
                    rg.name AS region_name, coalesce(rg.time_zone, trg.time_zone, 'Asia/Jakarta') AS region_time_zone,
                    now() AS now,
                    -- A notice goes to whoever was told of the session, whatever the audience is now.
+                   rp.name AS report_period_name, report_deadline(rp.id, t.region_code) AS report_due_at, rep.review_note AS report_review_note,
                    CASE WHEN c.kind <> 'reminder' THEN true
+                        WHEN c.report_period_id IS NOT NULL THEN coalesce(report_reminder_holds(c.rule_id, c.report_period_id, c.task_force_id, c.recipient_key), false)
                         WHEN c.session_id IS NOT NULL THEN session_reminder_wanted(c.session_id, c.person_key, c.channel, c.offset_minutes)
                         ELSE coalesce(reminder_condition_holds(c.rule_id, c.decree_id, c.region_code, c.recipient_key), false)
                    END AS still_current,
@@ -137,6 +144,8 @@ struct ReminderQueue: Sendable {
             LEFT JOIN region trg ON trg.code = t.region_code
             LEFT JOIN decree d ON d.id = c.decree_id
             LEFT JOIN region rg ON rg.code = c.region_code
+            LEFT JOIN report_period rp ON rp.id = c.report_period_id
+            LEFT JOIN report rep ON rep.period_id = c.report_period_id AND rep.task_force_id = c.task_force_id
             ORDER BY c.due_at, c.id
             """).map { try ClaimedReminder(row: $0) }
     }
@@ -274,7 +283,7 @@ struct ReminderQueue: Sendable {
 
     /// Plans the compliance reminders due by now (decree terms ending, provinces without GTD).
     func planCompliance() async throws -> Int {
-        try await pool.query("SELECT plan_compliance_reminders()").single()?.decode(Int.self) ?? 0
+        try await pool.query("SELECT plan_compliance_reminders() + plan_report_reminders()").single()?.decode(Int.self) ?? 0
     }
 }
 
@@ -341,6 +350,9 @@ extension ClaimedReminder {
         regionTimeZone = try value("region_time_zone")
         now = try value("now")
         stillCurrent = try value("still_current")
+        reportPeriodName = try value("report_period_name")
+        reportDueAt = try value("report_due_at")
+        reportReviewNote = try value("report_review_note")
         blocked = try value("blocked")
     }
 }

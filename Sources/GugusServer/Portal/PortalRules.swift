@@ -38,6 +38,14 @@ extension Portal {
         case .noTaskForce:
             when = language == .id ? "setiap \(rule.repeatDays ?? 0) hari selama GTD belum terbentuk"
                 : "every \(rule.repeatDays ?? 0) days while no GTD is formed"
+        case .reportOpens:
+            when = language == .id ? "saat periode pelaporan dibuka" : "when a reporting period opens"
+        case .reportClosing:
+            when = language == .id ? "\(rule.daysBefore ?? 0) hari sebelum periode pelaporan ditutup" : "\(rule.daysBefore ?? 0) days before a reporting period closes"
+        case .reportOverdue:
+            when = language == .id ? "sehari sesudah periode ditutup, bila laporan belum masuk" : "the day after a period closed, if the report is not in"
+        case .reportReturned:
+            when = language == .id ? "saat laporan dikembalikan untuk diperbaiki" : "when a report is returned for corrections"
         }
         return "\(when), \(t("to")) \(t("audience_\(rule.audience.rawValue)")), \(t("via")) \(t("channel_\(rule.channel.rawValue)"))"
     }

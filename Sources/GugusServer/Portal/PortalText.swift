@@ -112,6 +112,7 @@ enum PortalText {
         "audience_members": ("semua anggota GTD", "every GTD member"),
         "audience_organizers": ("panitia", "organisers"),
         "audience_core_roles": ("ketua dan sekretaris", "the chair and the secretary"),
+        "audience_reporters": ("sekretaris dan koordinator wilayah", "the secretary and the region's coordinators"),
         "audience_secretariat": ("sekretariat GTN", "the GTN secretariat"),
         "ruleNational": ("nasional", "national"),
         "ruleRegional": ("provinsi ini", "this province"),

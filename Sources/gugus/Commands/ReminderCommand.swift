@@ -21,11 +21,14 @@ struct ReminderCommand: AsyncParsableCommand {
                       gugus reminder rule add --offset 2h --session 12 --audience organizers --channel webhook --webhook-url https://wa-gateway.example/hook
                       gugus reminder rule add --kind decree_expiry --days-before 60 --channel email
                       gugus reminder rule add --kind no_task_force --every 30d --channel email
+                      gugus reminder rule add --kind report_closing --days-before 14 --channel email
+                    Reporting kinds (report_opens, report_closing, report_overdue, report_returned) reach the
+                    task force's sekretaris and its region's coordinators; `gugus report reminders` adds the usual set.
                     """)
             @OptionGroup var options: GlobalOptions
             @Option(help: "What the rule reminds of.") var kind: ReminderRule.Kind = .session
             @Option(help: ArgumentHelp("Session rules: how long before the start: 30m, 2h, 1d, 1w.", valueName: "duration")) var offset: DurationText?
-            @Option(help: ArgumentHelp("Decree rules: days before the end of term.", valueName: "n")) var daysBefore: Int?
+            @Option(help: ArgumentHelp("Decree rules: days before the end of term; report_closing: days before the close.", valueName: "n")) var daysBefore: Int?
             @Option(help: ArgumentHelp("Province rules: repeat period, e.g. 30d.", valueName: "duration")) var every: DurationText?
             @Option(help: ArgumentHelp("Only this task force's sessions (or decree).", valueName: "ref")) var taskforce: TaskForceRef?
             @Option(help: ArgumentHelp("Only this session.", valueName: "id")) var session: Int64?
@@ -140,6 +143,19 @@ enum ReminderRendering {
             let days = rule.repeatDays ?? 0
             return output.text("provinsi tanpa GTD, setiap \(days) hari, kepada sekretariat, lewat \(channel)",
                                "province without GTD, every \(days) days, to the secretariat, by \(channel)")
+        case .reportOpens:
+            return output.text("periode pelaporan dibuka, kepada sekretaris dan koordinator, lewat \(channel) (\(scope))",
+                               "reporting period opens, to the sekretaris and coordinators, by \(channel) (\(scope))")
+        case .reportClosing:
+            let days = rule.daysBefore ?? 0
+            return output.text("\(days) hari sebelum periode pelaporan ditutup, kepada sekretaris dan koordinator, lewat \(channel) (\(scope))",
+                               "\(days) days before a reporting period closes, to the sekretaris and coordinators, by \(channel) (\(scope))")
+        case .reportOverdue:
+            return output.text("laporan terlambat, sehari sesudah ditutup, kepada sekretaris dan koordinator, lewat \(channel) (\(scope))",
+                               "report overdue, the day after the close, to the sekretaris and coordinators, by \(channel) (\(scope))")
+        case .reportReturned:
+            return output.text("laporan dikembalikan, kepada sekretaris dan koordinator, lewat \(channel) (\(scope))",
+                               "report returned, to the sekretaris and coordinators, by \(channel) (\(scope))")
         }
     }
 
@@ -150,6 +166,7 @@ enum ReminderRendering {
         case .organizers: output.text("panitia", "organizers")
         case .coreRoles: output.text("ketua dan sekretaris", "ketua and sekretaris")
         case .secretariat: output.text("sekretariat", "the secretariat")
+        case .reporters: output.text("sekretaris dan koordinator wilayah", "the sekretaris and the region's coordinators")
         }
     }
 

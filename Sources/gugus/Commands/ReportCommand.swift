@@ -12,7 +12,7 @@ struct ReportCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Action.self, Period.self, Show.self, Entry.self, EvidenceCommand.self, Review.self,
-            Submit.self, Return.self, Verify.self, Recap.self,
+            Submit.self, Return.self, Verify.self, Recap.self, Reminders.self,
         ])
 
     /// The options that name one report.
@@ -411,6 +411,44 @@ struct ReportCommand: AsyncParsableCommand {
                 }
                 print(output.text("Rekap \(recap.period)", "Recap of \(recap.period)"))
                 print(table.rendered)
+            }
+        }
+    }
+}
+
+extension ReportCommand {
+    struct Reminders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the usual reporting reminders: when a period opens, 14 and 3 days before it closes, the day after (if the report is not in), and when a report is returned.",
+            discussion: """
+                Rules already there are kept, so running it again adds nothing. They reach each task force's
+                sekretaris and its region's coordinator accounts, at 09:00 in the region's zone.
+                Example:
+                  gugus report reminders --channel email
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "How they are sent.") var channel: ReminderRule.Channel = .email
+        @Option(help: ArgumentHelp("Webhook target, with --channel webhook.", valueName: "url")) var webhookURL: String?
+
+        func run() async throws {
+            let output = options.output
+            try await refusing(output) {
+                let gugus = try await options.gugus()
+                let existing = try await gugus.reminderRules()
+                let wanted: [(ReminderRule.Kind, Int?)] = [(.reportOpens, nil), (.reportClosing, 14), (.reportClosing, 3), (.reportOverdue, nil), (.reportReturned, nil)]
+                var rules: [ReminderRule] = []
+                for (kind, days) in wanted {
+                    if let same = existing.first(where: {
+                        $0.kind == kind && $0.daysBefore == days && $0.channel == channel && $0.taskForceId == nil && $0.webhookUrl == webhookURL
+                    }) {
+                        rules.append(same)
+                        continue
+                    }
+                    rules.append(try await gugus.addReminderRule(NewReminderRule(kind: kind, daysBefore: days, channel: channel, webhookUrl: webhookURL)))
+                }
+                try output.emit(rules) {
+                    rules.map { "\($0.id)  " + ReminderRendering.describe($0, output) }.joined(separator: "\n")
+                }
             }
         }
     }
