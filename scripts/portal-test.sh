@@ -49,6 +49,16 @@ g decree add --taskforce 81 --number "100/MAL/2026" --title "tentang Pembentukan
 g member add --taskforce 81 --name "Yohanes Maluku" --role sekretaris --position "Kepala Biro Hukum" \
     --institution "Biro Hukum Provinsi Maluku" --email yohanes@maluku.example.go.id
 g reminder rule add --offset 1d --taskforce 82 --audience members --channel log
+# Aksi BHAM reporting: the actions, a period open now, a session of 82's held five days ago.
+printf '%s\n' 'code,title,strategy,indicator,unit,target,assigned' \
+    'A1.1,Sosialisasi BHAM bagi pelaku usaha,1,Jumlah kegiatan sosialisasi,kegiatan,4,all' \
+    'A2.1,Penyusunan rencana aksi daerah,2,Dokumen rencana aksi,,,all' >"$home/actions.csv"
+g report action import "$home/actions.csv"
+g report period add --name "Laporan Tahunan 2026" --opens "$(date -u -d '-10 days' +%F)" --closes "$(date -u -d '+20 days' +%F)"
+held=$("$gugus" session schedule --taskforce 82 --title "Sosialisasi BHAM bagi UMKM" --starts "$(date -u -d '-5 days' +%F) 09:00" \
+    --duration 3h --venue "Aula Kantor Gubernur, Sofifi" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+g session complete "$held"
+g user add --email peninjau@gtn.example.go.id --name "Peninjau GTN" --role reviewer
 g user add --email admin@gtn.example.go.id --name "Admin GTN" --role admin
 g user add --email kanwil@malut.example.go.id --name "Kanwil Maluku Utara" --role coordinator --region 82
 g user add --email biro@gorontalo.example.go.id --name "Biro Hukum Gorontalo" --role coordinator --region 75

@@ -95,7 +95,7 @@ extension DatabaseGugus {
         var problems: [GugusError.FieldError] = []
         if name.isEmpty { problems.append(.required("name", id: "nama periode (misalnya \"Laporan Tahunan 2025\")", en: "the period's name (such as \"Laporan Tahunan 2025\")")) }
         if input.closesOn < input.opensOn {
-            problems.append(.init(field: "closes", value: input.closesOn.description, message: Localized(
+            problems.append(.init(field: "closes_on", value: input.closesOn.description, message: Localized(
                 id: "tanggal tutup \(input.closesOn) lebih awal dari tanggal buka \(input.opensOn)",
                 en: "the closing date \(input.closesOn) is before the opening date \(input.opensOn)")))
         }
@@ -407,6 +407,27 @@ extension DatabaseGugus {
             UPDATE report SET state = 'submitted', submitted_at = \(now), submitted_by = \(caller.name), submission_note = \(note), updated_at = now()
             WHERE id = \(reportID)
             """)
+    }
+
+    /// Each province's report in a period, by region code: the map of reports. Status only,
+    /// as the national map: every caller may read it.
+    public func reportStandings(period periodName: String) async throws -> [String: ReportStanding] {
+        let now = clock()
+        return try await read { connection in
+            let period = try await Self.period(periodName, on: connection)
+            let rows = try await connection.query("""
+                SELECT r.code, coalesce(rep.state, 'not_started') AS state,
+                       (rep.submitted_at IS NULL AND \(now)::timestamptz >= report_deadline(\(period.id), r.code)) AS late,
+                       report_deadline(\(period.id), r.code) AS due_at
+                FROM region r
+                LEFT JOIN task_force t ON t.region_code = r.code
+                LEFT JOIN report rep ON rep.task_force_id = t.id AND rep.period_id = \(period.id)
+                WHERE r.level = 'province'
+                """).decode((String, String, Bool, Date).self)
+            return Dictionary(uniqueKeysWithValues: rows.map { code, state, late, due in
+                (code, ReportStanding(period: period.name, state: ReportState(rawValue: state) ?? .notStarted, late: late, dueAt: due))
+            })
+        }
     }
 
     // MARK: Recap
@@ -757,8 +778,8 @@ extension DatabaseGugus {
     /// A session's participant and attendance counts, as status counts them.
     private static func attendanceColumns(_ session: String) -> PostgresQuery {
         PostgresQuery(unsafeSQL: """
-            (SELECT count(*) FROM participant p WHERE p.session_id = \(session) AND p.registration IN ('invited', 'registered'))::integer AS participants,
-            (SELECT count(*) FROM participant p WHERE p.session_id = \(session) AND p.attended)::integer AS attended
+            CASE WHEN \(session) IS NOT NULL THEN (SELECT count(*) FROM participant p WHERE p.session_id = \(session) AND p.registration IN ('invited', 'registered'))::integer END AS participants,
+            CASE WHEN \(session) IS NOT NULL THEN (SELECT count(*) FROM participant p WHERE p.session_id = \(session) AND p.attended)::integer END AS attended
             """)
     }
 }

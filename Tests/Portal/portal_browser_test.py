@@ -26,11 +26,13 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.print_page_options import PrintOptions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, LOG, GUGUS, SHOTS = sys.argv[1:5]
 ADMIN = "admin@gtn.example.go.id"
 COORDINATOR = "kanwil@malut.example.go.id"
+REVIEWER = "peninjau@gtn.example.go.id"
+REPORT = "/regions/82/reports/Laporan%20Tahunan%202026"
 GORONTALO = "biro@gorontalo.example.go.id"
 
 
@@ -484,6 +486,65 @@ def main():
         driver.get(BASE + "/regions/82")
         check("Tidak menerima pengingat kegiatan" in driver.page_source, "the coordinator sees that Siti opted out")
         no_console_errors(driver, "the region page after the opt-out")
+
+        # Aksi BHAM: the coordinator writes the report, adds a file, accepts the proposed
+        # session and submits; a reviewer returns it; the report prints on A4.
+        driver.get(BASE + "/regions/82")
+        driver.find_element(By.LINK_TEXT, "Laporan Tahunan 2026").click()
+        wait_for(driver, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Laporan Tahunan 2026", "the region links to its report")
+        check("pukul 23.59 WIT" in driver.page_source, "the report says when it closes, in WIT")
+        achievement = driver.find_element(By.ID, "aksi-A1.1-achievement")
+        achievement.send_keys("Empat sosialisasi bagi 120 pelaku usaha")
+        driver.find_element(By.ID, "aksi-A1.1-value").send_keys("4")
+        Select(driver.find_element(By.ID, "aksi-A1.1-progress")).select_by_value("done")
+        driver.find_element(By.ID, "aksi-A1.1-in-82.71").click()
+        achievement.submit()
+        wait_for(driver, lambda d: "Capaian disimpan." in d.page_source, "the achievement is saved")
+        check(driver.find_element(By.ID, "aksi-A1.1-in-82.71").is_selected(), "with Kota Ternate's input ticked")
+        with tempfile.NamedTemporaryFile("wb", suffix=".pdf", prefix="notulen-", delete=False) as pdf_file:
+            pdf_file.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+        digest = hashlib.sha256(open(pdf_file.name, "rb").read()).hexdigest()
+        card = driver.find_element(By.ID, "aksi-A1.1")
+        card.find_element(By.CSS_SELECTOR, "details.add-evidence summary").click()
+        card.find_element(By.ID, "aksi-A1.1-file").send_keys(pdf_file.name)
+        card.find_element(By.CSS_SELECTOR, "details.add-evidence button").click()
+        wait_for(driver, lambda d: "Bukti dukung ditambahkan." in d.page_source, "a PDF is added as evidence")
+        check(digest in driver.page_source, "with its SHA-256")
+        os.unlink(pdf_file.name)
+        check("Sosialisasi BHAM bagi UMKM" in driver.page_source, "the session held is proposed as evidence")
+        driver.find_element(By.ID, "aksi-A1.1").find_element(By.XPATH, ".//button[text()='Terima']").click()
+        wait_for(driver, lambda d: "Kegiatan diterima sebagai bukti." in d.page_source, "the proposed session is accepted")
+        screenshot(driver, REPORT, "report-draft")
+        driver.get(BASE + REPORT)
+        driver.find_element(By.ID, "submit-note").send_keys("Mohon ditinjau")
+        driver.find_element(By.ID, "submit-note").submit()
+        wait_for(driver, lambda d: "Laporan dikirim dan terkunci." in d.page_source, "the report is submitted")
+        check(not driver.find_elements(By.ID, "aksi-A1.1-achievement"), "and can no longer be edited")
+        no_console_errors(driver, "the report")
+        driver.get(BASE + REPORT + "/print")
+        options = PrintOptions()
+        options.page_width, options.page_height = 21.0, 29.7
+        pdf = __import__("base64").b64decode(driver.print_page(options))
+        with open(os.path.join(SHOTS, "report-a4.pdf"), "wb") as file:
+            file.write(pdf)
+        check(pdf.startswith(b"%PDF") and digest in driver.page_source, "the report prints on A4, with the file's SHA-256 (report-a4.pdf)")
+        screenshot(driver, REPORT + "/print", "report-print")
+        driver.delete_all_cookies()
+        sign_in(driver, REVIEWER)
+        driver.get(BASE + REPORT)
+        driver.find_element(By.ID, "aksi-A1.1-score").send_keys("70")
+        driver.find_element(By.ID, "aksi-A1.1-score").submit()
+        wait_for(driver, lambda d: "Tinjauan disimpan." in d.page_source, "the reviewer scores an entry")
+        driver.find_element(By.ID, "return-note").send_keys("Lampirkan daftar hadir kedua")
+        driver.find_element(By.ID, "return-note").submit()
+        wait_for(driver, lambda d: "Laporan dikembalikan untuk diperbaiki; pelapor diberi tahu." in d.page_source, "and returns the report")
+        screenshot(driver, REPORT, "report-returned")
+        screenshot(driver, "/reports", "reports")
+        driver.get(BASE + "/reports")
+        check("Maluku Utara: Dikembalikan" in driver.page_source, "the map of reports shows 82 returned")
+        no_console_errors(driver, "the review")
+        driver.delete_all_cookies()
+        sign_in(driver, COORDINATOR)
 
         # Screenshots, for people to look at.
         driver.delete_all_cookies()

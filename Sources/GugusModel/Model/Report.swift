@@ -498,9 +498,9 @@ extension ReportState {
 extension EntryProgress {
     public var label: Localized {
         switch self {
-        case .notStarted: Localized(id: "belum dimulai", en: "not started")
-        case .inProgress: Localized(id: "sedang berjalan", en: "in progress")
-        case .done: Localized(id: "selesai", en: "done")
+        case .notStarted: Localized(id: "Belum dimulai", en: "Not started")
+        case .inProgress: Localized(id: "Sedang berjalan", en: "In progress")
+        case .done: Localized(id: "Selesai", en: "Done")
         }
     }
 }

@@ -236,19 +236,24 @@ struct Portal: Sendable {
 
     /// An `application/x-www-form-urlencoded` body, at most 64 KB.
     static func form(_ request: Request, limit: Int = 64 * 1024) async throws -> [String: String] {
+        Dictionary(try await formPairs(request, limit: limit), uniquingKeysWith: { _, last in last })
+    }
+
+    /// Every name and value of a URL-encoded body, in order (checkboxes send a name again).
+    static func formPairs(_ request: Request, limit: Int = 64 * 1024) async throws -> [(String, String)] {
         var request = request
         let buffer = try await request.collectBody(upTo: limit)
         let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-        var fields: [String: String] = [:]
+        var pairs: [(String, String)] = []
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ part: Substring) -> String {
                 String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
             }
             guard let key = parts.first.map(decode) else { continue }
-            fields[key] = parts.count > 1 ? decode(parts[1]) : ""
+            pairs.append((key, parts.count > 1 ? decode(parts[1]) : ""))
         }
-        return fields
+        return pairs
     }
 
     /// Refuses a form whose CSRF token is not the session's (or, before signing in, the

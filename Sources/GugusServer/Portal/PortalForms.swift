@@ -100,6 +100,8 @@ extension Portal {
     struct SentForm: Sendable {
         var fields: [String: String]
         var files: [String: UploadedFile] = [:]
+        /// Every value of a name sent more than once or not (checkboxes), URL-encoded forms only.
+        var lists: [String: [String]] = [:]
 
         subscript(_ name: String) -> String { fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
         /// A field's text, or nil when it was left empty.
@@ -125,7 +127,10 @@ extension Portal {
     static func sentForm(_ request: Request, limit: Int) async throws -> SentForm {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data") else {
-            return SentForm(fields: try await form(request, limit: limit))
+            let pairs = try await formPairs(request, limit: limit)
+            return SentForm(
+                fields: Dictionary(pairs, uniquingKeysWith: { _, last in last }),
+                lists: Dictionary(grouping: pairs, by: \.0).mapValues { $0.map(\.1) })
         }
         var request = request
         let body: ByteBuffer

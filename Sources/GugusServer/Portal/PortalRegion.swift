@@ -38,6 +38,16 @@ extension Portal {
         var importHref: String?
         var addMemberHref: String?
         var rulesHref: String?
+        /// The report of the current reporting period, for those who may read it.
+        var report: ReportLink?
+    }
+
+    struct ReportLink: PortalView {
+        var href: String
+        var label: String
+        var state: String
+        var stateLabel: String
+        var symbol: String
     }
 
     struct DecreeLine: PortalView {
@@ -141,7 +151,14 @@ extension Portal {
             scheduleSessionHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/sessions/new" : nil,
             importHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/import" : nil,
             addMemberHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/members/new" : nil,
-            rulesHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/reminder-rules" : nil)
+            rulesHref: mayChange && status.taskForceId != nil ? "/regions/\(code)/reminder-rules" : nil,
+            report: status.report.flatMap { standing in
+                guard let taskForce, (try? gugus.caller.requireReportRead(of: taskForce)) != nil else { return nil }
+                let state = Self.reportTileState(standing)
+                return ReportLink(
+                    href: "/regions/\(code)/reports/\(APIRoute.escape(standing.period))", label: standing.period, state: state,
+                    stateLabel: Self.reportStateLabel(standing, language), symbol: Self.reportSymbol(state))
+            })
         return page("region", model, visitor: visitor)
     }
 

@@ -47,6 +47,25 @@ extension Portal {
         on(.get, "/sessions/:id/check-in", checkInPage)
         on(.post, "/sessions/:id/check-in/:participant", checkIn)
         on(.get, "/sessions/:id/attendance-list", attendanceList)
+        // Aksi BHAM reporting: the national picture, a task force's report, its review.
+        on(.get, "/reports") { request, _, visitor in try await reportsPage(request, visitor) }
+        on(.get, "/reports/recap.csv") { request, _, visitor in try await recapCSV(request, visitor) }
+        on(.get, "/regions/:code/reports/:period", { request, context, visitor in try await reportPage(request, context, visitor) })
+        on(.get, "/regions/:code/reports/:period/print", reportPrint)
+        on(.get, "/regions/:code/reports/:period/evidence/:evidence") { _, context, visitor in try await reportEvidenceFile(context, visitor) }
+        on(.post, "/regions/:code/reports/:period/entries/:action", saveEntry)
+        on(.post, "/regions/:code/reports/:period/entries/:action/evidence", addReportEvidence)
+        on(.post, "/regions/:code/reports/:period/entries/:action/evidence/:evidence/remove", removeReportEvidence)
+        on(.post, "/regions/:code/reports/:period/entries/:action/sessions/:session/accept") { request, context, visitor in
+            try await proposal(request, context, visitor, accept: true)
+        }
+        on(.post, "/regions/:code/reports/:period/entries/:action/sessions/:session/dismiss") { request, context, visitor in
+            try await proposal(request, context, visitor, accept: false)
+        }
+        on(.post, "/regions/:code/reports/:period/entries/:action/review", reviewReportEntry)
+        for step in ReportStep.allCases {
+            on(.post, "/regions/:code/reports/:period/\(step.rawValue)") { request, context, visitor in try await stepReport(request, context, visitor, step) }
+        }
         // A reminder's opt-out link (signed; no sign-in).
         on(.get, "/unsubscribe/:token") { request, context, visitor in try await optOutPage(request, context, visitor, change: nil) }
         on(.post, "/unsubscribe/:token") { request, context, visitor in try await optOutPage(request, context, visitor, change: .optOut) }
