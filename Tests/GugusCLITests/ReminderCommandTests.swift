@@ -69,7 +69,15 @@ struct ReminderCommandTests {
         #expect(offset.stderr.hasPrefix("Error: The value '5x' is invalid for '--offset <duration>'\n"), "\(offset)")
         let audience = try await gugus("reminder", "rule", "add", "--offset", "1d", "--audience", "everyone", "--lang", "en")
         #expect(audience.status == 2)
-        #expect(audience.stderr.hasPrefix("Error: The value 'everyone' is invalid for '--audience <audience>'. Please provide one of 'participants', 'members', 'organizers', 'core_roles' or 'secretariat'."), "\(audience)")
+        #expect(audience.stderr.hasPrefix("""
+            Error: The value 'everyone' is invalid for '--audience <audience>'. Please provide one of the following:
+              - participants
+              - members
+              - organizers
+              - core_roles
+              - secretariat
+              - reporters
+            """), "\(audience)")
         let status = try await gugus("reminder", "list", "--status", "delivered", "--lang", "en")
         #expect(status.status == 2)
         #expect(status.stderr.hasPrefix("Error: The value 'delivered' is invalid for '--status <status>'. Please provide one of 'pending', 'sent', 'skipped', 'failed' or 'dead'."), "\(status)")

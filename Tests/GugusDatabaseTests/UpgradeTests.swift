@@ -75,7 +75,10 @@ struct UpgradeTests {
         #expect(Set(before.map(\.1)) == [
             "participant:\(guest.id)", "participant:\(sitiInvited.id)", "membership:\(siti.id)", "membership:\(budi.id)"])
         #expect(before.count == 4)
-        let statusBefore = try await gugus.regionStatus(code: "82", at: nil)
+        // Status as SQL: today's status also reads the reports, tables that schema did not have.
+        let (pendingBefore, sentBefore) = try await pool.query("""
+            SELECT count(*) FILTER (WHERE status = 'pending')::integer, count(*) FILTER (WHERE status = 'sent')::integer FROM reminder
+            """).single()!.decode((Int, Int).self)
         let membersBefore = try await Self.memberRows(on: pool)
         let sessionBefore = try await gugus.session(id: session.id)
 
@@ -90,12 +93,13 @@ struct UpgradeTests {
         #expect(members.map(\.email) == [nil, "siti@example.go.id"])
         #expect(try await gugus.session(id: session.id) == sessionBefore)
         let statusAfter = try await gugus.regionStatus(code: "82", at: nil)
-        #expect(statusAfter.status == statusBefore.status)
-        #expect(statusAfter.members == statusBefore.members)
-        #expect(statusAfter.sessions == statusBefore.sessions)
+        #expect(statusAfter.status == .established)
+        #expect(statusAfter.members == ["ketua": 1, "sekretaris": 1])
+        #expect((statusAfter.sessions.upcoming, statusAfter.sessions.held) == (1, 0))
+        #expect(statusAfter.report == nil, "no reporting period yet")
         // One of Siti's two pending reminders is merged into the other.
-        #expect(statusAfter.reminders.sent == statusBefore.reminders.sent)
-        #expect(statusAfter.reminders.pending == statusBefore.reminders.pending - 1)
+        #expect(statusAfter.reminders.sent == sentBefore)
+        #expect(statusAfter.reminders.pending == pendingBefore - 1)
 
         let reminders = try await gugus.reminders(ReminderQuery(sessionId: session.id)).items
         #expect(reminders.count == before.count)
