@@ -75,7 +75,7 @@ extension DatabaseGugus {
         case (.coordinator, nil):
             throw GugusError.invalid(field: "region", value: nil, Localized(
                 id: "koordinator perlu wilayahnya (--region KODE)", en: "a coordinator needs a region (--region CODE)"))
-        case (.admin, .some(let code)), (.viewer, .some(let code)):
+        case (let role, .some(let code)) where role != .coordinator:
             throw GugusError.invalid(field: "region", value: code, Localized(
                 id: "hanya koordinator yang terikat wilayah; hapus --region", en: "only coordinators belong to a region; drop --region"))
         default:

@@ -15,7 +15,7 @@ extension DatabaseGugus {
         case (.coordinator, nil):
             throw GugusError.invalid(field: "region", value: nil, Localized(
                 id: "token koordinator perlu wilayahnya (--region KODE)", en: "a coordinator token needs its region (--region CODE)"))
-        case (.admin, .some(let code)), (.viewer, .some(let code)):
+        case (let role, .some(let code)) where role != .coordinator:
             throw GugusError.invalid(field: "region", value: code, Localized(
                 id: "hanya token koordinator yang terikat wilayah; hapus --region", en: "only coordinator tokens belong to a region; drop --region"))
         default:
