@@ -107,6 +107,11 @@ sessions+=,$(g session schedule --taskforce 82 --title "Rakor daring" --starts "
     --format rakor --mode daring --url https://meet.example.id/rakor | ids)
 participants+=,$(g session invite "${sessions##*,}" --name "Rina Tamu" --email rina@example.id | ids)
 rules=$(g reminder rule add --offset 1d --taskforce 82 | ids)
+# Aksi BHAM reporting: two actions and an open period, so that reports have something to say.
+printf '%s\n' 'code,title,strategy,indicator,unit,target,assigned' 'A1.1,Sosialisasi BHAM,1,Jumlah kegiatan,kegiatan,4,all' \
+    'N3.1,Pedoman nasional,3,Pedoman terbit,,,national' >"$home/actions.csv"
+g report action import "$home/actions.csv" >/dev/null
+g report period add --name B12-2026 --opens "$(date -u -d '-10 days' +%F)" --closes "$(date -u -d '+20 days' +%F)" --kind four-monthly >/dev/null
 spare_token=$(g token issue --role viewer --name "fuzz target" | ids)
 token=$(g token issue --role admin --name fuzz | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 
@@ -125,6 +130,8 @@ participants.values = [$participants]
 decrees.values = [$decree]
 rules.values = [$rules]
 tokens.values = [$spare_token]
+periods.values = ["B12-2026"]
+actions.values = ["A1.1", "N3.1"]
 
 [parameters]
 "query.taskforce" = { dictionary = "taskforces", probability = 0.5 }
@@ -155,6 +162,14 @@ tokens.values = [$spare_token]
 "body.working_group" = { dictionary = "edge_counts", probability = 0.25 }
 "body.days_before" = { dictionary = "edge_counts", probability = 0.25 }
 "body.repeat_days" = { dictionary = "edge_counts", probability = 0.25 }
+
+[[operations]]
+include-path-regex = '^/v1/taskforces/\{id\}/reports'
+parameters = { "path.id" = { dictionary = "taskforces", probability = 0.5 }, "path.period" = { dictionary = "periods", probability = 0.7 }, "path.action" = { dictionary = "actions", probability = 0.7 } }
+
+[[operations]]
+include-path-regex = '^/v1/report-periods/\{period\}'
+parameters = { "path.period" = { dictionary = "periods", probability = 0.7 } }
 
 [[operations]]
 include-path-regex = '^/v1/taskforces/\{id\}'
