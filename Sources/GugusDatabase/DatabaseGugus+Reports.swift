@@ -443,7 +443,8 @@ extension DatabaseGugus {
     /// Per action of the period's programme: the task forces it is assigned to, and what
     /// their submitted or verified reports say. Reads only the period's reports
     /// (`report_period_idx`) and their entries, so the cost follows the period, not the history.
-    static func recapSQL(periodID: Int64) -> PostgresQuery {
+    /// Public for `make bench`, which explains it; not an API for reading the recap.
+    public static func recapSQL(periodID: Int64) -> PostgresQuery {
         """
         SELECT a.code AS action_code, a.title, a.strategy, a.unit, a.target::float8 AS target,
                CASE a.assigned WHEN 'all' THEN (SELECT count(*) FROM region WHERE level = 'province')

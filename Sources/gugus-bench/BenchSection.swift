@@ -21,6 +21,7 @@ enum BenchSections {
         SelectSection(),
         ImportSection(),
         StatusSection(),
+        RecapSection(),
         DispatchSection(),
         LatenessSection(),
         HTTPSection(),

@@ -92,7 +92,7 @@ struct StatusSection: BenchSection {
         }
 
         var notes = [
-            "dataset: 552 regions (38 provinces + 514 regencies and cities inserted as regions), each with a task force; per term and task force \(dataset.membersPerTaskForce) members, \(dataset.sessionsPerTaskForce) sessions of \(dataset.participantsPerSession) participants, a reminder per participant, audit entries",
+            "dataset: 552 regions (38 provinces + the 514 regencies and cities of migration 016), each with a task force; per term and task force \(dataset.membersPerTaskForce) members, \(dataset.sessionsPerTaskForce) sessions of \(dataset.participantsPerSession) participants, a reminder per participant, audit entries",
             "1× is the current term; \(large.label) adds \(scale - 1) past terms (ended members, held sessions, sent reminders): every table grows, what status reports does not",
         ]
         for scale in scales {
