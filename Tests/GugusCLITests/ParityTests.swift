@@ -80,6 +80,16 @@ struct ParityTests {
         #expect(away.stderr.hasPrefix("gugus: cannot reach the server \(server.url)"), "\(away)")
     }
 
+    /// A date `days` ahead in WIT, YYYY-MM-DD.
+    static func dayAhead(_ days: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.timeZone = TimeZone(identifier: "Asia/Jayapura")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date().addingTimeInterval(Double(days) * 86_400))
+    }
+
     private func run(_ scenario: Scenario) async throws {
         let csv = "\u{FEFF}nama;peran;jabatan;instansi;email;telepon;pokja\n"
             + "Hasan Percontohan;anggota;Kepala Dinas Tenaga Kerja dan Transmigrasi;Dinas Tenaga Kerja dan Transmigrasi Provinsi Maluku Utara;;;3\n"
@@ -144,6 +154,42 @@ struct ParityTests {
         let noParticipant = try await scenario.same("session", "attend", session, "--participant", "999999")
         #expect(noParticipant.status == 1, "\(noParticipant)")
         try await scenario.same("session", "complete", session, "--notes", "Dihadiri 4 dari 5 anggota GTD", "--json")
+
+        // Aksi BHAM reporting: the actions, a period that closed long ago, the session as
+        // evidence, a late submission refused, an extension, the review.
+        let actions = try temporaryFile("aksi.csv", Data((
+            "code,title,strategy,indicator,unit,target,assigned\n"
+            + "A1.1,Sosialisasi BHAM bagi pelaku usaha,1,Jumlah kegiatan sosialisasi,kegiatan,4,all\n"
+            + "A2.1,Penyusunan rencana aksi daerah,2,Dokumen rencana aksi,,,all\n").utf8))
+        let period = "Laporan Tahunan 2025"
+        let reportOf82 = ["--taskforce", "82", "--period", period]
+        try await scenario.same("report", "action", "import", actions, "--json")
+        try await scenario.same("report", "action", "list")
+        try await scenario.same("report", "period", "add", "--name", period, "--opens", "2025-09-01", "--closes", "2025-09-30", "--json")
+        try await scenario.same(["report", "show"] + reportOf82)
+        try await scenario.same(["report", "entry", "set"] + reportOf82 + [
+            "--action", "A1.1", "--achievement", "Satu sosialisasi bagi pelaku usaha", "--value", "1", "--state", "in_progress",
+            "--inputs-from", "82.71,82.72", "--json"])
+        try await scenario.same(["report", "evidence", "add"] + reportOf82 + ["--action", "A1.1", "--session", session, "--json"])
+        let notulen = try temporaryFile("notulen.pdf", Data("%PDF-1.4\n%%EOF\n".utf8))
+        try await scenario.same(["report", "evidence", "add"] + reportOf82 + ["--action", "A1.1", "--file", notulen, "--json"])
+        let late = try await scenario.same(["report", "submit"] + reportOf82)
+        #expect(late.status == 1, "\(late)")
+        #expect(late.stderr.contains("sudah ditutup Selasa, 30 September 2025 pukul 23.59 WIT"), "\(late)")
+        let until = Self.dayAhead(30)
+        try await scenario.same("report", "period", "extend", period, "--region", "82", "--until", until, "--reason", "banjir di Sofifi", "--json")
+        let byWhom: Set<String> = ["submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
+        try await scenario.same(["report", "submit"] + reportOf82 + ["--note", "Mohon ditinjau", "--json"], ignoring: byWhom)
+        try await scenario.same(["report", "review"] + reportOf82 + ["--action", "A1.1", "--score", "60", "--note", "Lampirkan daftar hadir", "--json"], ignoring: byWhom)
+        try await scenario.same(["report", "return"] + reportOf82 + ["--note", "Bukti A2.1 belum ada", "--json"], ignoring: byWhom)
+        try await scenario.same(["report", "evidence", "add"] + reportOf82 + ["--action", "A2.1", "--url", "https://jdih.malutprov.example.go.id/rad", "--json"], ignoring: byWhom)
+        try await scenario.same(["report", "submit"] + reportOf82 + ["--json"], ignoring: byWhom)
+        try await scenario.same(["report", "verify"] + reportOf82 + ["--json"], ignoring: byWhom)
+        let recap = try await scenario.same("report", "recap", "--period", period, "--json")
+        #expect(try (recap.object()["rows"] as? [[String: Any]])?.first?["reported"] as? Int == 1, "\(recap)")
+        try await scenario.same("report", "recap", "--period", period, "--csv")
+        try await scenario.same(["report", "evidence", "get"] + reportOf82 + ["--evidence", "2", "--output", notulen + ".back", "--json"])
+        #expect(FileManager.default.contents(atPath: notulen + ".back") == Data("%PDF-1.4\n%%EOF\n".utf8))
 
         // What a coordinator reads afterwards.
         let status = try await scenario.same("status", "--region", "82", "--at", "2025-06-01", "--json")
@@ -229,6 +275,11 @@ private struct Scenario {
     /// JSON, normalised, when it is JSON).
     @discardableResult
     func same(_ arguments: String..., ignoring: Set<String> = [], sourceLocation: SourceLocation = #_sourceLocation) async throws -> GugusProcess.Run {
+        try await same(arguments, ignoring: ignoring, sourceLocation: sourceLocation)
+    }
+
+    @discardableResult
+    func same(_ arguments: [String], ignoring: Set<String> = [], sourceLocation: SourceLocation = #_sourceLocation) async throws -> GugusProcess.Run {
         let onDatabase = try await direct.run(arguments)
         let throughServer = try await remote.run(arguments + ["--server", server, "--token", token], database: false)
         let command = arguments.prefix(3).joined(separator: " ")
