@@ -124,7 +124,9 @@ BEGIN
     CROSS JOIN LATERAL report_audience(o.task_force_id) a
     CROSS JOIN LATERAL (SELECT CASE o.kind
         WHEN 'report_returned' THEN o.reviewed_at
-        ELSE greatest(o.created_at, (o.occasion + time '09:00') AT TIME ZONE o.tz)
+        -- Planned after its moment (a rule made, a task force formed or a period extended
+        -- since): now, rather than a time already past that the catch-up limit would skip.
+        ELSE greatest(o.created_at, now(), (o.occasion + time '09:00') AT TIME ZONE o.tz)
     END AS due) w
     WHERE (o.channel <> 'email' OR a.recipient_email IS NOT NULL)
     ON CONFLICT (rule_id, report_period_id, task_force_id, period_start, recipient_key, channel)

@@ -19,11 +19,11 @@ extension DatabaseGugus {
             let known = Set(try await connection.query("SELECT code FROM region WHERE code = ANY(\(listed))").decode(String.self))
             let unknown = rows.flatMap { row in row.regionCodes.filter { !known.contains($0) }.map { (row.line, $0) } }
             if !unknown.isEmpty {
-                throw GugusError.invalid(unknown.map { line, code in
+                throw ActionCSV.refusal(unknown.map { line, code in
                     GugusError.FieldError(field: "assigned", value: code, message: Localized(
-                        id: "baris \(line): tidak ada wilayah '\(code)'; lihat `gugus region list`",
-                        en: "line \(line): no region '\(code)'; see `gugus region list`"), line: line)
-                }, prefix: Localized(id: "file aksi tidak diimpor (tidak ada yang berubah): ", en: "the actions file was not imported (nothing changed): "))
+                        id: "tidak ada wilayah '\(code)'; lihat `gugus region list`",
+                        en: "no region '\(code)'; see `gugus region list`"), line: line)
+                })
             }
             let existing = Set(try await connection.query("""
                 SELECT code FROM report_action WHERE programme_id = \(programme.id) AND code = ANY(\(rows.map(\.code)))
@@ -354,7 +354,7 @@ extension DatabaseGugus {
                     throw Self.notUnderReview(taskForce, period, state: report?.state ?? .notStarted)
                 }
                 if step == .return && note == nil {
-                    throw GugusError.invalid([.required("note", id: "catatan yang menjelaskan apa yang perlu diperbaiki (--note)", en: "a note that says what to fix (--note)")])
+                    throw GugusError.invalid([.required("note", id: "catatan yang menjelaskan apa yang perlu diperbaiki", en: "a note that says what to fix")])
                 }
                 try await connection.execute("""
                     UPDATE report SET state = \(step == .return ? "returned" : "verified"), reviewed_at = \(clock()), reviewed_by = \(caller.name),
@@ -628,8 +628,8 @@ extension DatabaseGugus {
             }
             guard file.content.count <= EvidenceFile.maximumBytes else {
                 throw GugusError.invalid(field: "file", value: file.fileName, Localized(
-                    id: "berkas '\(file.fileName)' berukuran \(file.content.count / 1_048_576) MB; batasnya \(EvidenceFile.maximumBytes / 1_048_576) MB per berkas, kecilkan atau pecah dulu",
-                    en: "file '\(file.fileName)' is \(file.content.count / 1_048_576) MB; the limit is \(EvidenceFile.maximumBytes / 1_048_576) MB a file, so shrink or split it first"))
+                    id: "berkas '\(file.fileName)' berukuran \(Self.megabytes(file.content.count, .id)) MB; batasnya \(EvidenceFile.maximumBytes / 1_048_576) MB per berkas, kecilkan atau pecah dulu",
+                    en: "file '\(file.fileName)' is \(Self.megabytes(file.content.count, .en)) MB; the limit is \(EvidenceFile.maximumBytes / 1_048_576) MB a file, so shrink or split it first"))
             }
             guard let mediaType = EvidenceType.mediaType(of: file) else {
                 throw GugusError.invalid(field: "file", value: file.fileName, Localized(
@@ -648,6 +648,12 @@ extension DatabaseGugus {
         case .session(let id):
             return .session(id)
         }
+    }
+
+    /// "10.5" (or "10,5" in Indonesian): a size just over a limit must not read as the limit.
+    static func megabytes(_ bytes: Int, _ language: Language) -> String {
+        let text = String(format: "%.1f", (Double(bytes) / 1_048_576 * 10).rounded(.up) / 10)
+        return language == .id ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 
     // MARK: Reading a report

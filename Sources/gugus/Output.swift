@@ -15,8 +15,18 @@ struct Output: Sendable {
 
     /// Prints a value as JSON (the `--json` contract: snake_case fields, ISO 8601 instants).
     func printJSON<Value: Encodable>(_ value: Value) throws {
-        FileHandle.standardOutput.write(try Self.jsonEncoder.encode(value))
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        var data = try Self.jsonEncoder.encode(value)
+        data.append(UInt8(ascii: "\n"))
+        // write(2), which fails with EPIPE when the reader has gone (`--json | head`), where
+        // FileHandle's write traps: the reader has all it wanted, so stop quietly.
+        fflush(nil)
+        var rest = data[...]
+        while !rest.isEmpty {
+            let written = rest.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { exit(0) }
+            rest = rest.dropFirst(written)
+        }
     }
 
     /// Prints a record: as JSON with `--json`, else by `human`.

@@ -268,7 +268,7 @@ struct ReportTests {
         let big = await #expect(throws: GugusError.self) {
             try await malut.addEvidence(self.ref("82"), action: "A1.1", .file(EvidenceFile(fileName: "scan.pdf", content: Data("%PDF-".utf8) + Data(count: EvidenceFile.maximumBytes))))
         }
-        #expect(big?.message.en == "file 'scan.pdf' is 10 MB; the limit is 10 MB a file, so shrink or split it first")
+        #expect(big?.message.en == "file 'scan.pdf' is 10.1 MB; the limit is 10 MB a file, so shrink or split it first")
         let link = await #expect(throws: GugusError.self) { try await malut.addEvidence(self.ref("82"), action: "A1.1", .link(url: "jdih malut", description: nil)) }
         #expect(link?.message.en == "'jdih malut' is not a web link; write it in full with https://")
         #expect(try await count("report_evidence", in: admin) == 1)

@@ -35,18 +35,18 @@ public enum ActionCSV {
             guard !name.isEmpty else { continue }
             guard columns.contains(name) else {
                 problems.append(.init(field: "header", value: raw, message: Localized(
-                    id: "baris \(header.line): kolom '\(raw)' tidak dikenal; kolomnya: \(columns.joined(separator: ", "))",
-                    en: "line \(header.line): unknown column '\(raw)'; the columns are: \(columns.joined(separator: ", "))"), line: header.line))
+                    id: "kolom '\(raw)' tidak dikenal; kolomnya: \(columns.joined(separator: ", "))",
+                    en: "unknown column '\(raw)'; the columns are: \(columns.joined(separator: ", "))"), line: header.line))
                 continue
             }
             positions[name] = index
         }
         for missing in columns where required.contains(missing) && positions[missing] == nil {
             problems.append(.init(field: missing, value: nil, message: Localized(
-                id: "baris \(header.line): kolom '\(missing)' tidak ada; kolom wajib: \(columns.filter(required.contains).joined(separator: ", "))",
-                en: "line \(header.line): the '\(missing)' column is missing; required columns: \(columns.filter(required.contains).joined(separator: ", "))"), line: header.line))
+                id: "kolom '\(missing)' tidak ada; kolom wajib: \(columns.filter(required.contains).joined(separator: ", "))",
+                en: "the '\(missing)' column is missing; required columns: \(columns.filter(required.contains).joined(separator: ", "))"), line: header.line))
         }
-        if !problems.isEmpty { throw GugusError.invalid(problems) }
+        if !problems.isEmpty { throw refusal(problems) }
         guard records.count > 1 else {
             throw GugusError(.invalid, Localized(
                 id: "file aksi hanya berisi baris judul; tambahkan satu baris per aksi di bawahnya",
@@ -62,7 +62,7 @@ public enum ActionCSV {
             }
             let line = record.line
             func problem(_ field: String, _ value: String?, id: String, en: String) {
-                problems.append(.init(field: field, value: value, message: Localized(id: "baris \(line): \(id)", en: "line \(line): \(en)"), line: line))
+                problems.append(.init(field: field, value: value, message: Localized(id: id, en: en), line: line))
             }
             let before = problems.count
             for column in columns where required.contains(column) && cell(column).isEmpty {
@@ -116,10 +116,23 @@ public enum ActionCSV {
                 line: line, code: code, title: cell("title"), strategy: strategy, indicator: cell("indicator"),
                 unit: unit, target: target, assigned: assigned, regionCodes: regionCodes))
         }
-        if !problems.isEmpty {
-            throw GugusError.invalid(problems, prefix: Localized(
-                id: "file aksi tidak diimpor (tidak ada yang berubah): ", en: "the actions file was not imported (nothing changed): "))
-        }
+        if !problems.isEmpty { throw refusal(problems) }
         return rows
+    }
+
+    /// A refused file: each problem on its field with its line (the CLI and the portal say the
+    /// line beside the message), and the whole as one message that names every line.
+    public static func refusal(_ problems: [GugusError.FieldError]) -> GugusError {
+        func said(_ problem: GugusError.FieldError, _ language: Language) -> String {
+            let text = problem.message.text(language)
+            guard let line = problem.line else { return text }
+            return language == .id ? "baris \(line): \(text)" : "line \(line): \(text)"
+        }
+        let message = problems.count == 1
+            ? Localized(id: said(problems[0], .id), en: said(problems[0], .en))
+            : Localized(
+                id: "file aksi tidak diimpor (tidak ada yang berubah): " + problems.map { said($0, .id) }.joined(separator: "; "),
+                en: "the actions file was not imported (nothing changed): " + problems.map { said($0, .en) }.joined(separator: "; "))
+        return GugusError(.invalid, message, fieldErrors: problems)
     }
 }

@@ -133,12 +133,7 @@ extension Portal {
     func recapCSV(_ request: Request, _ visitor: Visitor) async throws -> Response {
         let gugus = try gugus(for: visitor)
         let name = request.uri.queryParameters.get("period").map { String($0) } ?? ""
-        let recap = try await gugus.recap(period: name)
-        let safe = recap.period.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? String($0) : "-" }.joined()
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"rekap-\(safe).csv\"", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + recap.csv())))
+        return HTTPCoding.csvDownload(try await gugus.recap(period: name))
     }
 
     static func reportTileState(_ standing: ReportStanding) -> String {

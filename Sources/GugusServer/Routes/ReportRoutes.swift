@@ -31,7 +31,7 @@ extension APIRoutes {
         }
         group.on(.reportRecapCSV, under: "/v1") { _, context in
             let recap = try await gugus(context).recap(period: context.pathText("period"))
-            return HTTPCoding.text(recap.csv(), contentType: "text/csv; charset=utf-8", filename: "rekap-\(recap.period).csv")
+            return HTTPCoding.csvDownload(recap)
         }
         group.on(.getReport, under: "/v1") { _, context in
             JSONAnswer(try await gugus(context).report(try context.reportRef()))
@@ -96,6 +96,16 @@ extension GugusRequestContext {
 }
 
 extension HTTPCoding {
+    /// The recap as Excel opens it: UTF-8 with a byte-order mark, as an attachment whose name
+    /// is the period's, in letters and digits.
+    static func csvDownload(_ recap: ReportRecap) -> Response {
+        let name = recap.period.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? String($0) : "-" }.joined()
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"rekap-\(name).csv\"", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + recap.csv())))
+    }
+
     /// A stored file, as a download with its name and type.
     static func file(_ file: EvidenceFile) -> Response {
         let safeName = file.fileName.replacingOccurrences(of: "\"", with: "'").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")

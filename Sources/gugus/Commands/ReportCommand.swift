@@ -52,8 +52,8 @@ struct ReportCommand: AsyncParsableCommand {
                     let report = try await options.gugus().importActions(csv: csv, programme: programme)
                     try output.emit(report) {
                         output.text(
-                            "Aksi \(report.programme) dimuat: \(report.added) baru, \(report.updated) diperbarui.",
-                            "Actions of \(report.programme) loaded: \(report.added) new, \(report.updated) updated.")
+                            "Aksi \(report.programme) dimuat: \(report.added) baru, \(report.updated) sudah ada (diperbarui dari file).",
+                            "Actions of \(report.programme) loaded: \(report.added) new, \(report.updated) already there (updated from the file).")
                     }
                 }
             }
