@@ -497,6 +497,7 @@ def main():
         achievement.send_keys("Empat sosialisasi bagi 120 pelaku usaha")
         driver.find_element(By.ID, "aksi-A1.1-value").send_keys("4")
         Select(driver.find_element(By.ID, "aksi-A1.1-progress")).select_by_value("done")
+        driver.find_element(By.ID, "aksi-A1.1").find_element(By.CSS_SELECTOR, "details.inputs summary").click()
         driver.find_element(By.ID, "aksi-A1.1-in-82.71").click()
         achievement.submit()
         wait_for(driver, lambda d: "Capaian disimpan." in d.page_source, "the achievement is saved")
