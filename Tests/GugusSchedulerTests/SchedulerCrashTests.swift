@@ -18,11 +18,14 @@ struct SchedulerCrashTests {
 
     @Test("5,000 due reminders, 3 worker processes, SIGKILL ×3: every one received, 5,000 distinct keys")
     func crash() async throws {
-        // Each answer takes 120 ms, so deliveries are in flight when the worker dies, and the
-        // work (about 13 s for three workers of 16 deliveries each) outlasts three kills and
-        // restarts also when the whole suite loads the machine: at 50 ms, the two others once
-        // sent everything left before the third kill, in a full run where this test took 98 s.
-        let listener = try await WebhookListener(["--delay-ms", "120"])
+        // Until the three kills are done each answer takes 300 ms, so deliveries are in flight
+        // when the worker dies and the work (at least 30 s for three workers of 16 deliveries
+        // each) outlasts the kills and restarts however loaded the machine is: a fixed 50 ms,
+        // then 120 ms, each once let the two others send everything left before the third kill
+        // in a full, loaded run. Then the hold is lifted and the rest goes at full speed.
+        let hold = try ReminderTestbed.temporaryPath("crash-test-hold")
+        FileManager.default.createFile(atPath: hold, contents: Data())
+        let listener = try await WebhookListener(["--delay-ms", "300", "--hold-file", hold])
         defer { listener.stop() }
         let bed = try await ReminderTestbed.make()
         _ = try await bed.rule("10m", channel: .webhook)
@@ -88,6 +91,7 @@ struct SchedulerCrashTests {
             workers[0] = try await startWorker(1 + 3 * kill)
         }
         #expect(killedHolding.count == Self.kills, "worker 1 held nothing to lose at some kill: \(killedHolding)")
+        try FileManager.default.removeItem(atPath: hold)
 
         // The rest goes at the machine's pace: on a loaded machine (a full `make test`) it
         // takes longer, so the wait gives up only when delivery stalls, not at a fixed time.

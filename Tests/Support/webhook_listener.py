@@ -28,14 +28,19 @@ import time
 
 
 class Recorder:
-    def __init__(self, path, secret, status, fail_first, delay):
+    def __init__(self, path, secret, status, fail_first, delay, hold_file=None):
         self.file = open(path, "a", encoding="utf-8")
         self.lock = threading.Lock()
         self.secret = secret.encode("utf-8") if secret is not None else None
         self.status = status
         self.fail_first = fail_first
         self.delay = delay
+        self.hold_file = hold_file
         self.count = 0
+
+    def waits(self):
+        """Whether this answer waits: always with a delay, or while the hold file exists."""
+        return self.delay and (self.hold_file is None or os.path.exists(self.hold_file))
 
     def answer(self):
         """The status for the next request."""
@@ -60,7 +65,7 @@ def make_handler(recorder):
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            if recorder.delay:
+            if recorder.waits():
                 time.sleep(recorder.delay)
             status = recorder.answer()
             entry = {
@@ -110,10 +115,11 @@ def main():
     parser.add_argument("--status", type=int, default=200, help="the status to answer with")
     parser.add_argument("--fail-first", type=int, help="answer --status to the first N requests, then 200")
     parser.add_argument("--delay-ms", type=int, default=0, help="wait this long before each answer")
+    parser.add_argument("--hold-file", help="with --delay-ms: wait only while this file exists (a test removes it to let the rest through)")
     arguments = parser.parse_args()
 
     recorder = Recorder(arguments.out, arguments.secret, arguments.status, arguments.fail_first,
-                        arguments.delay_ms / 1000.0)
+                        arguments.delay_ms / 1000.0, arguments.hold_file)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", arguments.port), make_handler(recorder))
     server.daemon_threads = True
     server.request_queue_size = 128
