@@ -464,10 +464,7 @@ extension ReportRecap {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        func number(_ value: Double?) -> String {
-            guard let value else { return "" }
-            return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
-        }
+        func number(_ value: Double?) -> String { value.map { ReportNumber.text($0) } ?? "" }
         var lines = ["period,action_code,title,strategy,unit,target,assigned_to,reported,sum,mean,with_evidence,evidence_share"]
         for row in rows {
             lines.append([
@@ -509,5 +506,21 @@ extension Report {
     /// The state with lateness, as a status line shows it.
     public var standingLabel: Localized {
         late ? Localized(id: "\(state.label.id), \(ReportState.lateLabel.id)", en: "\(state.label.en), \(ReportState.lateLabel.en)") : state.label
+    }
+}
+
+/// How reports write numbers and sizes, the same in the CLI, the portal and the CSV.
+public enum ReportNumber {
+    /// A whole number as such, else two decimals: a dot, or the Indonesian comma.
+    public static func text(_ value: Double, _ language: Language = .en) -> String {
+        let text = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
+        return language == .id ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
+}
+
+extension Evidence {
+    /// A file's size as people read it: "120 KB", "2.5 MB".
+    public var sizeText: String {
+        sizeBytes.map { $0 >= 1_048_576 ? String(format: "%.1f MB", Double($0) / 1_048_576) : "\(max(1, $0 / 1024)) KB" } ?? ""
     }
 }

@@ -158,10 +158,7 @@ extension Portal {
         }
     }
 
-    static func number(_ value: Double, _ language: Language) -> String {
-        let text = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
-        return language == .id ? text.replacingOccurrences(of: ".", with: ",") : text
-    }
+    static func number(_ value: Double, _ language: Language) -> String { ReportNumber.text(value, language) }
 
     // MARK: One report
 
@@ -325,8 +322,7 @@ extension Portal {
         let remove = editable ? "\(actionBase)/evidence/\(item.id)/remove" : nil
         switch item.kind {
         case .file:
-            let size = item.sizeBytes.map { $0 >= 1_048_576 ? String(format: "%.1f MB", Double($0) / 1_048_576) : "\(max(1, $0 / 1024)) KB" } ?? ""
-            return EvidenceView(id: item.id, label: item.fileName ?? "berkas", href: "\(base)/evidence/\(item.id)", detail: size, sha256: item.sha256, removeAction: remove)
+            return EvidenceView(id: item.id, label: item.fileName ?? "berkas", href: "\(base)/evidence/\(item.id)", detail: item.sizeText, sha256: item.sha256, removeAction: remove)
         case .link:
             return EvidenceView(id: item.id, label: item.description ?? item.url ?? "", href: item.url, detail: item.description == nil ? nil : item.url,
                                 sha256: nil, removeAction: remove)

@@ -4,9 +4,7 @@ import GugusModel
 
 /// How the CLI writes reports, periods and actions for people.
 enum ReportText {
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
-    }
+    static func number(_ value: Double) -> String { ReportNumber.text(value) }
 
     static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
@@ -85,8 +83,7 @@ enum ReportText {
     static func evidence(_ item: Evidence, _ report: Report, _ output: Output) -> String {
         switch item.kind {
         case .file:
-            let size = item.sizeBytes.map { $0 >= 1_048_576 ? String(format: "%.1f MB", Double($0) / 1_048_576) : "\(max(1, $0 / 1024)) KB" } ?? ""
-            return output.text("berkas", "file") + " \(item.fileName ?? "") (\(size), SHA-256 \(item.sha256 ?? ""))"
+            return output.text("berkas", "file") + " \(item.fileName ?? "") (\(item.sizeText), SHA-256 \(item.sha256 ?? ""))"
         case .link:
             return output.text("tautan", "link") + " \(item.url ?? "")" + (item.description.map { " – \($0)" } ?? "")
         case .session:
