@@ -77,20 +77,27 @@ extension DatabaseGugus {
                 institution_id bigint, person_id bigint, membership_id bigint, outcome text
             ) ON COMMIT DROP
             """)
-        let payload = parsed.rows.map { row in
-            ImportPayload(
-                line: row.line, name: row.name, role: row.role.rawValue, position: row.position,
-                institution: row.institution, institutionKind: InstitutionKind.guess(from: row.institution),
-                email: row.email?.address, phone: row.phone?.e164, workingGroup: row.workingGroup,
-                validFrom: (row.from ?? defaultFrom).description, validUntil: row.until?.description)
+        // The rows go in through COPY, streamed in chunks: no statement per row, and no
+        // copy of the whole file in one parameter.
+        try await connection.copyIn("""
+            COPY import_row (line, name, role, position, institution, institution_kind, email, phone, working_group, valid_from, valid_until)
+            FROM STDIN
+            """) { rows throws(PostgresError) in
+            for row in parsed.rows {
+                rows.field(row.line)
+                rows.field(row.name)
+                rows.field(row.role.rawValue)
+                rows.field(row.position)
+                rows.field(row.institution)
+                rows.field(InstitutionKind.guess(from: row.institution))
+                rows.field(row.email?.address)
+                rows.field(row.phone?.e164)
+                rows.field(row.workingGroup)
+                rows.field((row.from ?? defaultFrom).description)
+                rows.field(row.until?.description)
+                try rows.endRow()
+            }
         }
-        try await connection.execute("""
-            INSERT INTO import_row (line, name, role, position, institution, institution_kind, email, phone, working_group, valid_from, valid_until)
-            SELECT line, name, role, position, institution, institution_kind, email, phone, working_group, valid_from, valid_until
-            FROM jsonb_to_recordset(\(PostgresJSON(payload))) AS x(
-                line integer, name text, role text, position text, institution text, institution_kind text,
-                email text, phone text, working_group smallint, valid_from date, valid_until date)
-            """)
         // A temporary table has no statistics until asked (autovacuum never sees it); without
         // them the matching below is planned for a handful of rows, whatever the file's size.
         try await connection.execute("ANALYZE import_row")
@@ -251,28 +258,6 @@ extension DatabaseGugus {
                 en: "task force \(taskForce.reference) already has a \(role): \(holder); there is one \(role) at a time"), line: line))
         }
         return problems
-    }
-}
-
-private struct ImportPayload: Codable, Sendable {
-    var line: Int
-    var name: String
-    var role: String
-    var position: String
-    var institution: String
-    var institutionKind: String
-    var email: String?
-    var phone: String?
-    var workingGroup: Int?
-    var validFrom: String
-    var validUntil: String?
-
-    enum CodingKeys: String, CodingKey {
-        case line, name, role, position, institution, email, phone
-        case institutionKind = "institution_kind"
-        case workingGroup = "working_group"
-        case validFrom = "valid_from"
-        case validUntil = "valid_until"
     }
 }
 

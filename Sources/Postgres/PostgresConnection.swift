@@ -10,8 +10,8 @@ import Logging
 public actor PostgresConnection {
     private let thread: ConnectionThread
     // Touched only on the actor's thread, and by deinit once no one else can.
-    private nonisolated(unsafe) var connection: OpaquePointer?
-    private let canceller: Canceller
+    nonisolated(unsafe) var connection: OpaquePointer?
+    let canceller: Canceller
     public nonisolated let logger: Logger
     /// Set when a query was cancelled or the transaction state is unknown: a pool must not
     /// hand this connection to anyone else.
@@ -199,7 +199,7 @@ public actor PostgresConnection {
 
     /// The result of a libpq call, or the error it reports; marks the connection tainted
     /// when its state is no longer known.
-    private func check(_ result: OpaquePointer?, on connection: OpaquePointer, query sql: String, file: String, line: Int) throws(PostgresError) -> ResultHandle {
+    func check(_ result: OpaquePointer?, on connection: OpaquePointer, query sql: String, file: String, line: Int) throws(PostgresError) -> ResultHandle {
         guard let result else {
             isTainted = true
             throw PostgresError(.connection, message: Self.errorMessage(connection), query: sql, file: file, line: line)
