@@ -49,6 +49,8 @@ struct BenchContext: Sendable {
 struct BenchSizes: Sendable {
     /// Rows of the roster the import section imports (issue 3: 10 000).
     var importRows = 10_000
+    /// Rows of the larger roster imported once for its peak memory (issue 15: 100 000).
+    var importLargeRows = 100_000
     /// Memberships of the status dataset at 1× (issue 3: 100 000), and the larger scale.
     var statusMemberships = 100_000
     var statusScale = 10

@@ -16,6 +16,8 @@ enum ChildProcess {
         var output: String
         /// User plus system CPU time the child used.
         var cpuTime: Duration
+        /// The most memory the child held resident (`ru_maxrss`), in bytes.
+        var peakResidentBytes: Int
     }
 
     static func run(
@@ -29,7 +31,7 @@ enum ChildProcess {
         }
         try Task.checkCancellation()
         let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        return Outcome(status: exit.status, output: output, cpuTime: exit.cpuTime)
+        return Outcome(status: exit.status, output: output, cpuTime: exit.cpuTime, peakResidentBytes: exit.peakResidentBytes)
     }
 
     /// Starts a program that runs beside the benchmark (a server, a scheduler) and returns at
@@ -47,6 +49,7 @@ enum ChildProcess {
     struct Exit: Sendable {
         var status: Int32
         var cpuTime: Duration
+        var peakResidentBytes: Int
     }
 
     /// A program started with ``start(_:_:environment:outputFile:)``.
@@ -62,8 +65,8 @@ enum ChildProcess {
             self.outputFile = outputFile
             // waitid blocks, so it waits on a thread of its own, not the cooperative pool.
             Thread { [self] in
-                let (status, cpuTime) = child.waitForExit()
-                let result = Exit(status: status, cpuTime: cpuTime)
+                let (status, cpuTime, peak) = child.waitForExit()
+                let result = Exit(status: status, cpuTime: cpuTime, peakResidentBytes: peak)
                 exitStatus.withLock { $0 = result }
                 let waiters = exitWaiters.withLock { waiters in
                     defer { waiters = [] }
@@ -158,7 +161,7 @@ enum ChildProcess {
         init(pid: pid_t) { self.pid = pid }
 
         /// Waits for the child to end; returns its status and the CPU time it used.
-        func waitForExit() -> (Int32, Duration) {
+        func waitForExit() -> (Int32, Duration, Int) {
             var info = siginfo_t()
             // WNOWAIT: see that it exited, but keep the pid ours until it is marked so.
             while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
@@ -168,7 +171,7 @@ enum ChildProcess {
             while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
             // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
             let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            return (exitStatus, ResourceUsage.cpuTime(usage))
+            return (exitStatus, ResourceUsage.cpuTime(usage), ResourceUsage.residentBytes(maxrss: usage.ru_maxrss))
         }
 
         func terminate() { signal(SIGTERM) }

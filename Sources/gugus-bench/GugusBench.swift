@@ -37,6 +37,9 @@ struct GugusBench: AsyncParsableCommand {
     @Option(name: .long, help: "import: rows of the generated roster.")
     var importRows: Int = 10_000
 
+    @Option(name: .long, help: "import: rows of the larger roster imported once, for its peak memory.")
+    var importLargeRows: Int = 100_000
+
     @Option(name: .long, help: "status, http, web: memberships of the generated dataset at 1×.")
     var statusMemberships: Int = 100_000
 
@@ -74,6 +77,7 @@ struct GugusBench: AsyncParsableCommand {
         }
         if let duration, duration < 1 { throw ValidationError("--duration must be at least 1 second, not \(duration)") }
         guard importRows >= 10 else { throw ValidationError("--import-rows must be at least 10, not \(importRows)") }
+        guard importLargeRows >= 10 else { throw ValidationError("--import-large-rows must be at least 10, not \(importLargeRows)") }
         guard statusMemberships >= 3_000 else { throw ValidationError("--status-memberships must be at least 3000, not \(statusMemberships)") }
         guard statusScale >= 2 else { throw ValidationError("--status-scale must be at least 2, not \(statusScale)") }
         guard dispatchReminders >= 100 else { throw ValidationError("--dispatch-reminders must be at least 100, not \(dispatchReminders)") }
@@ -93,7 +97,7 @@ struct GugusBench: AsyncParsableCommand {
 
     private var sizes: BenchSizes {
         BenchSizes(
-            importRows: importRows, statusMemberships: statusMemberships, statusScale: statusScale,
+            importRows: importRows, importLargeRows: importLargeRows, statusMemberships: statusMemberships, statusScale: statusScale,
             dispatchReminders: dispatchReminders, latenessRate: latenessRate,
             latenessDuration: .seconds(latenessSeconds ?? duration ?? 60), httpConnections: parsedConnections ?? [1, 8, 64])
     }

@@ -3,12 +3,14 @@ import Foundation
 enum ResourceUsage {
     /// The most memory this process has held resident so far, in bytes: `ru_maxrss`, which
     /// Linux reports in KiB (macOS in bytes).
-    static var peakResidentBytes: Int {
-        let usage = current()
+    static var peakResidentBytes: Int { residentBytes(maxrss: current().ru_maxrss) }
+
+    /// An `ru_maxrss` in bytes: Linux reports KiB, macOS bytes.
+    static func residentBytes(maxrss: Int) -> Int {
         #if os(Linux)
-        return Int(usage.ru_maxrss) * 1024
+        return maxrss * 1024
         #else
-        return Int(usage.ru_maxrss)
+        return maxrss
         #endif
     }
 

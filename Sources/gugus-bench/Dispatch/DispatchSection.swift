@@ -1,17 +1,21 @@
 import Foundation
 import Postgres
 
-/// Issue 5: how fast the scheduler drains due reminders to the `log` channel, with one and
-/// with two workers, each a `gugus scheduler run --once` process of its own (the way several
-/// schedulers share the work in production). Target: 20 000 reminders a second.
+/// Issues 5 and 15: how fast the scheduler drains due reminders to the `log` channel, with
+/// one and with two workers, each a `gugus scheduler run --once` process of its own (the way
+/// several schedulers share the work in production), beside pgqueuer draining as many no-op
+/// jobs with as many worker processes on the same server in the same run. Target: twice
+/// pgqueuer's rate (issue 15); issue 5's 20 000 a second is shown too.
 struct DispatchSection: BenchSection {
     let name = "dispatch"
-    let summary = "reminders/s drained to the log channel by 1 and 2 `gugus scheduler run --once` processes"
+    let summary = "reminders/s drained to the log channel by 1 and 2 `gugus scheduler run --once` processes, beside pgqueuer"
 
     static let targetRate = 20_000.0
+    static let peerTarget = 2.0
 
     func run(_ context: BenchContext) async throws -> SectionReport {
         let gugus = try GugusExecutable.locate()
+        let peer = try PgQueuer.locate()
         let reminders = DueReminders(count: context.sizes.dispatchReminders)
         let log = context.database.workspace.appendingPathComponent("reminders.jsonl")
         defer { try? FileManager.default.removeItem(at: log) }
@@ -24,6 +28,8 @@ struct DispatchSection: BenchSection {
             let seedTime = seedStart.duration(to: clock.now)
 
             var runs: [Int: [Duration]] = [:]
+            var peerRuns: [Int: [Duration]] = [:]
+            var peerVersion = ""
             for round in 1...context.rounds {
                 for workers in [1, 2] {
                     try await database.withConnection { try await DueReminders.makeAllDue(on: $0) }
@@ -34,6 +40,10 @@ struct DispatchSection: BenchSection {
                         gugus: gugus, workers: workers, database: database, log: log, workspace: context.database.workspace)
                     try await Self.check(planned: planned, log: log, database: database)
                     runs[workers, default: []].append(elapsed)
+                    context.progress.say("dispatch: pgqueuer draining \(planned) no-op jobs, \(workers) worker\(workers == 1 ? "" : "s")\(roundLabel)")
+                    let drained = try await peer.drain(jobs: planned, workers: workers, database: database, workspace: context.database.workspace)
+                    peerRuns[workers, default: []].append(drained.elapsed)
+                    peerVersion = drained.version
                 }
             }
             // What a process costs that finds nothing to do: start, connect, plan compliance
@@ -46,19 +56,26 @@ struct DispatchSection: BenchSection {
                 "each worker: `gugus scheduler run --once` (batches of 500, GUGUS_REMINDER_LOG to a file in the scratch folder), timed from starting the processes to the last one's exit; every run is checked: all sent, one log line each",
                 String(format: "an idle `gugus scheduler run --once` (nothing due) takes %.0f ms: process start, connecting, compliance planning, one empty claim", idle.milliseconds),
             ]
+            notes.append("pgqueuer \(peerVersion): Tests/Support/pgqueuer_drain.py, its schema installed in this database; \(planned) no-op jobs enqueued (not timed), then W forked worker processes, each one asyncpg connection and a QueueManager in drain mode with batch_size 500; timed from starting the processes to the last one's exit; every job checked done once")
             for workers in [1, 2] {
                 let elapsed = StatusSection.median(runs[workers] ?? [])
                 let rate = Double(planned) / elapsed.seconds
+                let peerRate = Double(planned) / StatusSection.median(peerRuns[workers] ?? []).seconds
+                let detail = "\(workers) process\(workers == 1 ? "" : "es")"
                 figures.append(Figure(
-                    name: "scheduler run --once", detail: "\(workers) process\(workers == 1 ? "" : "es")", unit: "reminders/s", value: rate,
-                    reference: .init(name: "the issue's target", value: Self.targetRate), target: 1, isHeadline: true))
+                    name: "scheduler run --once", detail: detail, unit: "reminders/s", value: rate,
+                    reference: .init(name: "pgqueuer \(peerVersion), \(detail)", value: peerRate), target: Self.peerTarget, isHeadline: true))
+                figures.append(Figure(
+                    name: "scheduler run --once", detail: detail, unit: "reminders/s", value: rate,
+                    reference: .init(name: "issue 5's rate", value: Self.targetRate), target: 1))
                 let working = elapsed - idle
                 if working > .zero {
                     figures.append(Figure(
                         name: "the same, less an idle run", detail: "\(workers) process\(workers == 1 ? "" : "es")",
                         unit: "reminders/s", value: Double(planned) / working.seconds))
                 }
-                notes.append(String(format: "%d worker%@: %.2f s for %d reminders", workers, workers == 1 ? "" : "s", elapsed.seconds, planned))
+                notes.append(String(format: "%d worker%@: %.2f s for %d reminders; pgqueuer %.2f s", workers, workers == 1 ? "" : "s", elapsed.seconds, planned,
+                                    StatusSection.median(peerRuns[workers] ?? []).seconds))
             }
             return SectionReport(name: name, summary: summary, notes: notes, figures: figures)
         }
