@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 
 /// pgqueuer, the peer queue the dispatch section compares with: Python, from the test tools'
 /// virtual environment (`.build/python`, made from Tests/Support/requirements.lock), driven
@@ -38,10 +39,24 @@ struct PgQueuer: Sendable {
         return Drain(elapsed: .microseconds(Int64((seconds * 1e6).rounded())), version: result["pgqueuer"] as? String ?? "")
     }
 
+    /// The database as a `postgresql://` URL: asyncpg takes no libpq keyword strings.
+    static func url(_ database: GugusDatabase) -> String {
+        let settings = database.configuration.resolvedSettings()
+        var query = URLComponents()
+        query.queryItems = ["host", "port", "user", "password", "sslmode"].compactMap { key in
+            settings[key].flatMap { $0.isEmpty ? nil : URLQueryItem(name: key, value: $0) }
+        }
+        // URLComponents leaves "/" and "+" as they are in a query; a socket folder must be one value.
+        let encoded = (query.queryItems ?? []).map { item in
+            "\(item.name)=\(item.value!.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&")
+        return "postgresql:///\(database.name)?\(encoded)"
+    }
+
     private func run(_ arguments: [String], database: GugusDatabase, workspace: URL) async throws -> [String: Any] {
         let output = workspace.appendingPathComponent("pgqueuer.out")
         let outcome = try await ChildProcess.run(
-            python, [script.path, "--dsn", database.connectionString] + arguments, outputFile: output)
+            python, [script.path, "--dsn", Self.url(database)] + arguments, outputFile: output)
         guard outcome.status == 0 else {
             throw BenchError("pgqueuer_drain.py \(arguments.joined(separator: " ")) failed (exit status \(outcome.status)):\n\(outcome.output.suffix(3000))")
         }
