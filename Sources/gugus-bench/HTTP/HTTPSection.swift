@@ -5,13 +5,13 @@ import Postgres
 
 /// Issue 6: the two status endpoints of `gugus serve` under wrk at 1, 8 and 64 connections,
 /// beside pgbench running the statements the endpoint runs, with the same parameters and as
-/// many clients; and the server's peak RSS after it all. Targets: at least half of pgbench's
-/// rate; at most 100 MB.
+/// many clients; and the server's peak RSS after it all. Targets: at least 0.8× pgbench's
+/// rate (issue 15; issue 6 asked for half); at most 100 MB.
 struct HTTPSection: BenchSection {
     let name = "http"
     let summary = "GET /v1/regions/{code}/status and /v1/status under wrk, beside pgbench running the endpoint's SQL; the server's peak RSS"
 
-    static let target = 0.5
+    static let target = 0.8
     static let rssLimit = 100.0  // MB
     static let region = "82"
 
