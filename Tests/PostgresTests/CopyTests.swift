@@ -88,4 +88,18 @@ struct CopyTests {
         }
         #expect(try await connection.query("SELECT 2").single()?.decode(Int.self) == 2)
     }
+
+    @Test("a COPY TO STDOUT is refused, and a pool does not lend that connection again")
+    func copyOutIsRefused() async throws {
+        let database = try await TestDatabase.makeEmpty()
+        let pool = PostgresPool(configuration: database, options: .init(maxConnections: 1))
+        TestResources.register(pool)
+        await #expect(throws: PostgresError.self) {
+            try await pool.withConnection { connection in
+                try await connection.copyIn("COPY (SELECT 1) TO STDOUT") { _ in }
+            }
+        }
+        // The next borrower gets a new connection that works.
+        #expect(try await pool.query("SELECT 3").single()?.decode(Int.self) == 3)
+    }
 }
