@@ -36,10 +36,10 @@ extension PostgresConnection {
             markTainted()
             throw PostgresError(.connection, message: Self.errorMessage(connection), query: sql, file: file, line: line)
         }
-        guard PQresultStatus(started) == PGRES_COPY_IN else {
+        let status = PQresultStatus(started)
+        guard status == PGRES_COPY_IN else {
             // Not a COPY FROM STDIN, or refused before any row: an ordinary result or error.
             // A COPY TO STDOUT leaves the connection copying out: it must not be lent again.
-            let status = PQresultStatus(started)
             if status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { markTainted() }
             _ = try check(started, on: connection, query: sql, file: file, line: line)
             throw PostgresError(.server, message: "the statement is not a COPY … FROM STDIN", query: sql, file: file, line: line)

@@ -60,7 +60,8 @@ struct DispatchSection: BenchSection {
             for workers in [1, 2] {
                 let elapsed = StatusSection.median(runs[workers] ?? [])
                 let rate = Double(planned) / elapsed.seconds
-                let peerRate = Double(planned) / StatusSection.median(peerRuns[workers] ?? []).seconds
+                let peerElapsed = StatusSection.median(peerRuns[workers] ?? [])
+                let peerRate = Double(planned) / peerElapsed.seconds
                 let detail = "\(workers) process\(workers == 1 ? "" : "es")"
                 figures.append(Figure(
                     name: "scheduler run --once", detail: detail, unit: "reminders/s", value: rate,
@@ -71,11 +72,10 @@ struct DispatchSection: BenchSection {
                 let working = elapsed - idle
                 if working > .zero {
                     figures.append(Figure(
-                        name: "the same, less an idle run", detail: "\(workers) process\(workers == 1 ? "" : "es")",
+                        name: "the same, less an idle run", detail: detail,
                         unit: "reminders/s", value: Double(planned) / working.seconds))
                 }
-                notes.append(String(format: "%d worker%@: %.2f s for %d reminders; pgqueuer %.2f s", workers, workers == 1 ? "" : "s", elapsed.seconds, planned,
-                                    StatusSection.median(peerRuns[workers] ?? []).seconds))
+                notes.append(String(format: "%d worker%@: %.2f s for %d reminders; pgqueuer %.2f s", workers, workers == 1 ? "" : "s", elapsed.seconds, planned, peerElapsed.seconds))
             }
             return SectionReport(name: name, summary: summary, notes: notes, figures: figures)
         }

@@ -15,9 +15,8 @@ struct PgQueuer: Sendable {
 
     /// The virtual environment and the script of the checkout this `gugus-bench` was built in.
     static func locate() throws -> PgQueuer {
-        let bench = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         // …/.build/<triple>/release/gugus-bench: the checkout is the folder holding .build.
-        var folder = bench.deletingLastPathComponent()
+        var folder = GugusExecutable.benchFolder
         while folder.lastPathComponent != ".build", folder.path != "/" { folder.deleteLastPathComponent() }
         let root = folder.deletingLastPathComponent()
         let python = folder.appendingPathComponent("python/bin/python")
@@ -42,15 +41,12 @@ struct PgQueuer: Sendable {
     /// The database as a `postgresql://` URL: asyncpg takes no libpq keyword strings.
     static func url(_ database: GugusDatabase) -> String {
         let settings = database.configuration.resolvedSettings()
-        var query = URLComponents()
-        query.queryItems = ["host", "port", "user", "password", "sslmode"].compactMap { key in
-            settings[key].flatMap { $0.isEmpty ? nil : URLQueryItem(name: key, value: $0) }
-        }
-        // URLComponents leaves "/" and "+" as they are in a query; a socket folder must be one value.
-        let encoded = (query.queryItems ?? []).map { item in
-            "\(item.name)=\(item.value!.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        // Every value percent-encoded whole: a socket folder's "/" must stay inside its value.
+        let query = ["host", "port", "user", "password", "sslmode"].compactMap { key -> String? in
+            guard let value = settings[key], !value.isEmpty else { return nil }
+            return "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         }.joined(separator: "&")
-        return "postgresql:///\(database.name)?\(encoded)"
+        return "postgresql:///\(database.name)?\(query)"
     }
 
     private func run(_ arguments: [String], database: GugusDatabase, workspace: URL) async throws -> [String: Any] {

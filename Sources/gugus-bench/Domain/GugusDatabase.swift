@@ -117,9 +117,14 @@ struct GugusDatabase: Sendable {
 
 /// The `gugus` executable of the same build, beside `gugus-bench`: `make bench` builds both.
 enum GugusExecutable {
+    /// The folder `gugus-bench` itself runs from: `…/.build/<triple>/release`.
+    static var benchFolder: URL {
+        URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+            .deletingLastPathComponent()
+    }
+
     static func locate() throws -> URL {
-        let bench = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        let candidate = bench.deletingLastPathComponent().appendingPathComponent("gugus")
+        let candidate = benchFolder.appendingPathComponent("gugus")
         guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
             throw BenchError("\(candidate.path) is missing; this section runs the gugus executable of the same build: swift build -c release --product gugus (make bench does)")
         }

@@ -74,7 +74,7 @@ struct ImportSection: BenchSection {
             let largeTaskForce = try await Self.freshTaskForce(database)
             context.progress.say("import: gugus member import of \(largeRows) rows")
             let large = try await Self.commandLineImport(
-                file: largeFile, rows: largeRows, decree: largeTaskForce.decree, database: database, workspace: context.database.workspace)
+                file: largeFile, rows: largeRows, into: largeTaskForce, database: database, workspace: context.database.workspace)
 
             let ourRate = Double(rows) / StatusSection.median(ours).seconds
             let bareRate = Double(rows) / StatusSection.median(bare).seconds
@@ -134,24 +134,37 @@ struct ImportSection: BenchSection {
 
     /// `gugus member import` as a coordinator runs it; its time and peak memory.
     private static func commandLineImport(
-        file: URL, rows: Int, decree: Int64, database: GugusDatabase, workspace: URL
+        file: URL, rows: Int, into taskForce: (id: Int64, decree: Int64), database: GugusDatabase, workspace: URL
     ) async throws -> (elapsed: Duration, peakResidentBytes: Int) {
-        let gugus = try GugusExecutable.locate()
+        let (elapsed, outcome) = try await timedRun(
+            try GugusExecutable.locate(), ["member", "import", "--taskforce", "82", "--decree", String(taskForce.decree), "--json", file.path],
+            environment: ["DATABASE_URL": database.connectionString, "GUGUS_LOG_LEVEL": "warning"],
+            outputFile: workspace.appendingPathComponent("member-import.out"), what: "gugus member import")
+        try await expectMemberships(rows, of: taskForce.id, database: database, what: "gugus member import")
+        return (elapsed, outcome.peakResidentBytes)
+    }
+
+    /// Runs a program to its end, timed from its start to its exit; a failure is an error
+    /// that names `what` and shows its output.
+    private static func timedRun(
+        _ program: URL, _ arguments: [String], environment: [String: String] = [:], outputFile: URL, what: String
+    ) async throws -> (elapsed: Duration, outcome: ChildProcess.Outcome) {
         let clock = ContinuousClock()
         let start = clock.now
-        let outcome = try await ChildProcess.run(
-            gugus, ["member", "import", "--taskforce", "82", "--decree", String(decree), "--json", file.path],
-            environment: ["DATABASE_URL": database.connectionString, "GUGUS_LOG_LEVEL": "warning"],
-            outputFile: workspace.appendingPathComponent("member-import.out"))
+        let outcome = try await ChildProcess.run(program, arguments, environment: environment, outputFile: outputFile)
         let elapsed = start.duration(to: clock.now)
         guard outcome.status == 0 else {
-            throw BenchError("gugus member import failed (exit status \(outcome.status)):\n\(outcome.output.prefix(2000))")
+            throw BenchError("\(what) failed (exit status \(outcome.status)):\n\(outcome.output)")
         }
+        return (elapsed, outcome)
+    }
+
+    /// Checks that a reference or an import wrote every row as a membership of the task force.
+    private static func expectMemberships(_ rows: Int, of taskForce: Int64, database: GugusDatabase, what: String) async throws {
         let members = try await database.withConnection { connection in
-            try await connection.query("SELECT count(*) FROM membership").single()!.decode(Int.self)
+            try await connection.query("SELECT count(*) FROM membership WHERE task_force_id = \(taskForce)").single()!.decode(Int.self)
         }
-        guard members == rows else { throw BenchError("gugus member import wrote \(members) memberships, not \(rows)") }
-        return (elapsed, outcome.peakResidentBytes)
+        guard members == rows else { throw BenchError("\(what) wrote \(members) memberships, not \(rows)") }
     }
 
     private static func format(_ duration: Duration) -> String { String(format: "%.0f ms", duration.milliseconds) }
@@ -188,17 +201,10 @@ struct ImportSection: BenchSection {
     private static func copy(psql: URL, file: URL, database: GugusDatabase, workspace: URL) async throws -> Duration {
         let columns = RosterCSV.columns.joined(separator: ", ")
         let path = file.path.replacingOccurrences(of: "'", with: "''")
-        let clock = ContinuousClock()
-        let start = clock.now
-        let outcome = try await ChildProcess.run(psql, [
+        return try await timedRun(psql, [
             "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.connectionString,
             "-c", "\\copy gugus_bench.roster (\(columns)) FROM '\(path)' WITH (FORMAT csv, HEADER true)",
-        ], outputFile: workspace.appendingPathComponent("psql.out"))
-        let elapsed = start.duration(to: clock.now)
-        guard outcome.status == 0 else {
-            throw BenchError("psql \\copy failed (exit status \(outcome.status)):\n\(outcome.output)")
-        }
-        return elapsed
+        ], outputFile: workspace.appendingPathComponent("psql.out"), what: "psql \\copy").elapsed
     }
 
     /// The database's own least work for the same rows: `\\copy` into a temporary table, then
@@ -234,19 +240,11 @@ struct ImportSection: BenchSection {
             COMMIT;
 
             """.write(to: script, atomically: true, encoding: .utf8)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let outcome = try await ChildProcess.run(psql, [
+        let what = "psql \\copy through a staging table"
+        let (elapsed, _) = try await timedRun(psql, [
             "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.connectionString, "-f", script.path,
-        ], outputFile: workspace.appendingPathComponent("psql-staged.out"))
-        let elapsed = start.duration(to: clock.now)
-        guard outcome.status == 0 else {
-            throw BenchError("psql \\copy through a staging table failed (exit status \(outcome.status)):\n\(outcome.output)")
-        }
-        let members = try await database.withConnection { connection in
-            try await connection.query("SELECT count(*) FROM membership WHERE task_force_id = \(taskForce.id)").single()!.decode(Int.self)
-        }
-        guard members == rows else { throw BenchError("the staged \\copy wrote \(members) memberships, not \(rows)") }
+        ], outputFile: workspace.appendingPathComponent("psql-staged.out"), what: what)
+        try await expectMemberships(rows, of: taskForce.id, database: database, what: what)
         return elapsed
     }
 
