@@ -46,6 +46,7 @@ public func buildRouter(
     gugus.retention = retention
     let portal = Portal(gugus: gugus, settings: settings, logger: logger)
     let router = Router(context: GugusRequestContext.self)
+    router.middlewares.add(ConnectionThreadMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.info))
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware(portal: portal))
@@ -54,6 +55,19 @@ public func buildRouter(
     APIRoutes(gugus: gugus).register(on: api)
     portal.register(on: router)
     return router
+}
+
+/// Runs each request on ``PostgresPool/taskExecutor``: its queries, and its code between
+/// them, run on the thread of the connection it uses, without the two thread wake-ups a
+/// query costs from the cooperative pool (docs/benchmarks.md, section `select`).
+struct ConnectionThreadMiddleware: RouterMiddleware {
+    typealias Context = GugusRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await withTaskExecutorPreference(PostgresPool.taskExecutor) {
+            try await next(request, context)
+        }
+    }
 }
 
 /// Builds the HTTP application: the routes over a pool, with the pool and any other

@@ -10,12 +10,17 @@ final class ConnectionThread: @unchecked Sendable {
     private enum Job {
         case isolated(UnownedJob)
         case task(UnownedJob)
+        /// A job of a task that prefers ``PostgresPool/executor``, which runs it where it
+        /// was enqueued when that is a connection's thread.
+        case pooled(UnownedJob, UnownedTaskExecutor)
     }
 
     // Guarded by `condition`.
     private var jobs: [Job] = []
     private var head = 0
     private var stopping = false
+    /// Set once the thread has left its loop: a job queued after that would never run.
+    private var finished = false
     private let condition = NSCondition()
     private var thread: Thread?
 
@@ -41,6 +46,28 @@ final class ConnectionThread: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// The connection thread this code runs on, if it runs on one.
+    static var current: ConnectionThread? {
+        guard let pointer = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<ConnectionThread>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "no thread-specific key left for the connection threads")
+        return key
+    }()
+
+    /// Queues a job of a task that prefers `executor`, unless the thread has finished.
+    func enqueuePooled(_ job: UnownedJob, executor: UnownedTaskExecutor) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !finished else { return false }
+        jobs.append(.pooled(job, executor))
+        condition.signal()
+        return true
+    }
+
     /// Lets the thread finish the jobs already queued, then end. Any job queued after this
     /// still runs: a connection's last `close()` must not be dropped.
     func stop() {
@@ -51,12 +78,14 @@ final class ConnectionThread: @unchecked Sendable {
     }
 
     private func run() {
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         while true {
             condition.lock()
             while head == jobs.count && !stopping {
                 condition.wait()
             }
             if head == jobs.count {
+                finished = true
                 condition.unlock()
                 break
             }
@@ -77,8 +106,11 @@ final class ConnectionThread: @unchecked Sendable {
                 job.runSynchronously(
                     isolatedTo: serialExecutor.asUnownedSerialExecutor(),
                     taskExecutor: taskExecutor.asUnownedTaskExecutor())
+            case .pooled(let job, let executor):
+                job.runSynchronously(on: executor)
             }
         }
+        pthread_setspecific(Self.currentKey, nil)
         // Break the reference cycle with the faces once the thread is done.
         thread = nil
     }

@@ -8,7 +8,7 @@ import Logging
 /// used from two places at once and no blocking call runs on the cooperative pool. A task
 /// that awaits a query and is cancelled sends a cancel request (`PQcancel`) to the server.
 public actor PostgresConnection {
-    private let thread: ConnectionThread
+    nonisolated let thread: ConnectionThread
     // Touched only on the actor's thread, and by deinit once no one else can.
     nonisolated(unsafe) var connection: OpaquePointer?
     let canceller: Canceller

@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -68,6 +69,19 @@ public final class PostgresPool: Service, Sendable {
 
     // MARK: Using a connection
 
+    /// The executor for tasks that use connections, as request handlers do: run them with
+    /// `withTaskExecutorPreference(PostgresPool.taskExecutor)`.
+    ///
+    /// A connection's calls block, so they run on the connection's own thread. A task on
+    /// the cooperative pool therefore hops to that thread and back for every checkout, and
+    /// each hop wakes a thread. A task that prefers this executor stays on the thread of the
+    /// connection it used last, and the pool lends it that connection again when it is idle:
+    /// after its first query the task's checkouts and queries cost no wake-up. Its other code
+    /// runs there too, one job at a time with that connection's calls, so code that computes
+    /// for long (rendering a large page, say) delays the connection's next caller; what the
+    /// executor is given away from any connection's thread runs on Dispatch's global queue.
+    public static let taskExecutor: any TaskExecutor = ConnectionAffineExecutor()
+
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
     ///
     /// While `body` runs, the task prefers the connection's own thread, so the queries it
@@ -78,16 +92,26 @@ public final class PostgresPool: Service, Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
+        try await lend(isolation: isolation) { connection in
+            try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
+                guard await connection.isReusable() else { return .broken }
+                let result = try await body(connection)
+                return .returned(result, reusable: await connection.canReturnToPool())
+            }
+        }
+    }
+
+    /// Leases connections until `use` finds one that works, and takes it back afterwards.
+    private func lend<Result: Sendable>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ use: (PostgresConnection) async throws -> Loan<Result>
+    ) async throws -> Result {
         let deadline = ContinuousClock.now + options.checkoutTimeout
         while true {
             let connection = try await lease(until: deadline)
             let loan: Loan<Result>
             do {
-                loan = try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
-                    guard await connection.isReusable() else { return .broken }
-                    let result = try await body(connection)
-                    return .returned(result, reusable: await connection.canReturnToPool())
-                }
+                loan = try await use(connection)
             } catch {
                 await checkin(connection)
                 throw error
@@ -109,13 +133,6 @@ public final class PostgresPool: Service, Sendable {
         }
     }
 
-    /// How a loan ended: the connection was found broken before `body` ran, or `body`
-    /// returned and the connection can (or cannot) be lent again.
-    private enum Loan<Result: Sendable>: Sendable {
-        case broken
-        case returned(Result, reusable: Bool)
-    }
-
     /// Runs `body` in a transaction on a pooled connection.
     public func withTransaction<Result: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
@@ -129,14 +146,19 @@ public final class PostgresPool: Service, Sendable {
         }
     }
 
+    /// Runs one statement on a pooled connection.
+    ///
+    /// The check before, the statement and the check after are one call to the connection's
+    /// actor, so the task changes executors once each way (and on ``taskExecutor``, not at
+    /// all on the way in).
     @discardableResult
     public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
-        try await withConnection { try await $0.query(query, file: file, line: line) }
+        try await lend { try await $0.lentQuery(query, file: file, line: line) }
     }
 
     @discardableResult
     public func execute(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> Int {
-        try await withConnection { try await $0.execute(query, file: file, line: line) }
+        try await self.query(query, file: file, line: line).affectedRows
     }
 
     // MARK: Checkout and checkin
@@ -210,9 +232,16 @@ public final class PostgresPool: Service, Sendable {
 
     private func acquire(until deadline: ContinuousClock.Instant) async throws -> Lease {
         enum Immediate { case lease(Lease), closed, wait(UInt64) }
+        // A task on a connection's thread gets that connection when it is idle, and so stays
+        // on the thread: see ``taskExecutor``. Otherwise the one returned last, whose
+        // thread is likeliest to be awake.
+        let thread = ConnectionThread.current
         let immediate: Immediate = state.withLock { state in
             if state.closed { return .closed }
-            if let connection = state.idle.popLast() { return .lease(.connection(connection)) }
+            if !state.idle.isEmpty {
+                let index = thread.flatMap { thread in state.idle.lastIndex { $0.thread === thread } } ?? state.idle.count - 1
+                return .lease(.connection(state.idle.remove(at: index)))
+            }
             if state.open < options.maxConnections {
                 state.open += 1
                 return .lease(.slot)
@@ -296,3 +325,36 @@ public final class PostgresPool: Service, Sendable {
         }
     }
 }
+
+/// How a loan ended: the connection was found broken before it was used, or it was used
+/// and can (or cannot) be lent again.
+enum Loan<Result: Sendable>: Sendable {
+    case broken
+    case returned(Result, reusable: Bool)
+}
+
+extension PostgresConnection {
+    /// The pool's one statement, with the checks before and after, in one call.
+    func lentQuery(_ query: PostgresQuery, file: String, line: Int) async throws -> Loan<PostgresRows> {
+        guard isReusable() else { return .broken }
+        let rows = try await self.query(query, file: file, line: line)
+        return .returned(rows, reusable: canReturnToPool())
+    }
+}
+
+/// ``PostgresPool/taskExecutor``: a job enqueued on a connection's thread stays on it.
+private final class ConnectionAffineExecutor: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        if let thread = ConnectionThread.current, thread.enqueuePooled(job, executor: executor) { return }
+        // Off a connection's thread the job runs where nonisolated code runs anyway, and
+        // still tells the runtime it is on this executor, so the task does not hop again.
+        DispatchQueue.global().async { job.runSynchronously(on: executor) }
+    }
+
+    func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
+    }
+}
+

@@ -1,25 +1,32 @@
 import Foundation
 import GugusTestSupport
-import Postgres
+@testable import Postgres
 import PostgresCluster
 import Testing
 
 @Suite("Connection pool", .releasesResources)
 struct PoolTests {
-    @Test("never opens more than its bound, and reuses connections")
-    func bounded() async throws {
+    @Test("never opens more than its bound, and reuses connections", arguments: [false, true])
+    func bounded(onTaskExecutor: Bool) async throws {
         let pool = PostgresPool(configuration: try await TestDatabase.server(), options: .init(maxConnections: 3))
-        let backends = try await withThrowingTaskGroup(of: Int32.self) { group in
-            for _ in 0..<30 {
-                group.addTask {
-                    try await pool.withConnection { connection in
-                        try await connection.query("SELECT pg_backend_pid(), pg_sleep(0.01)").single()!.column(at: 0).decode(Int32.self)
+        let backends = try await withTaskExecutorPreference(onTaskExecutor ? PostgresPool.taskExecutor : nil) {
+            try await withThrowingTaskGroup(of: Int32.self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        // Both ways of using the pool, and waiters that a connection from
+                        // another thread wakes.
+                        if index.isMultiple(of: 2) {
+                            return try await pool.query("SELECT pg_backend_pid(), pg_sleep(0.01)").single()!.column(at: 0).decode(Int32.self)
+                        }
+                        return try await pool.withConnection { connection in
+                            try await connection.query("SELECT pg_backend_pid(), pg_sleep(0.01)").single()!.column(at: 0).decode(Int32.self)
+                        }
                     }
                 }
+                var pids = Set<Int32>()
+                for try await pid in group { pids.insert(pid) }
+                return pids
             }
-            var pids = Set<Int32>()
-            for try await pid in group { pids.insert(pid) }
-            return pids
         }
         #expect(backends.count <= 3)
         #expect(pool.statistics.open <= 3)
@@ -95,6 +102,59 @@ struct PoolTests {
         }
         await pool.close()
         try await cluster.destroy()
+    }
+
+    @Test("a task on the pool's executor keeps its connection and stays on its thread")
+    func taskExecutorAffinity() async throws {
+        let pool = PostgresPool(configuration: try await TestDatabase.server(), options: .init(maxConnections: 4))
+        // Four tasks at once, each with a connection of its own once they have all started:
+        // the pool lends each task the connection whose thread it is on, where it would
+        // otherwise lend whichever came back last.
+        let backendsPerTask = try await withTaskExecutorPreference(PostgresPool.taskExecutor) {
+            try await withThrowingTaskGroup(of: (Set<Int32>, Bool).self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        var backends = Set<Int32>()
+                        var alwaysOnConnectionThread = true
+                        for _ in 0..<50 {
+                            backends.insert(try await pool.query("SELECT pg_backend_pid()").single()!.decode(Int32.self))
+                            // Between queries the task runs on the connection's thread.
+                            alwaysOnConnectionThread = alwaysOnConnectionThread && ConnectionThread.current != nil
+                        }
+                        return (backends, alwaysOnConnectionThread)
+                    }
+                }
+                var results: [(Set<Int32>, Bool)] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+        }
+        #expect(backendsPerTask.count == 4)
+        for (backends, alwaysOnConnectionThread) in backendsPerTask {
+            #expect(backends.count == 1, "a task went from backend to backend: \(backends.sorted())")
+            #expect(alwaysOnConnectionThread)
+        }
+        #expect(Set(backendsPerTask.flatMap(\.0)).count == 4)
+        await pool.close()
+    }
+
+    @Test("cancelling a task on the pool's executor cancels its query")
+    func taskExecutorCancellation() async throws {
+        let pool = PostgresPool(configuration: try await TestDatabase.server(), options: .init(maxConnections: 2))
+        let task = Task {
+            try await withTaskExecutorPreference(PostgresPool.taskExecutor) {
+                _ = try await pool.query("SELECT 1")
+                return try await pool.query("SELECT pg_sleep(60) AS cancel_on_task_executor")
+            }
+        }
+        try await TestDatabase.waitUntil(
+            "EXISTS (SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%AS cancel_on_task_executor')")
+        task.cancel()
+        let error = await #expect(throws: PostgresError.self) { try await task.value }
+        #expect(error?.code == .queryCanceled)
+        // The cancelled connection is not lent again; the pool still serves.
+        #expect(try await pool.query("SELECT 1").count == 1)
+        await pool.close()
     }
 
     @Test("graceful shutdown closes the pool")

@@ -7,8 +7,9 @@ protocol SelectLoop: Sendable {
     func close() async
 }
 
-/// A task that owns one connection and calls it directly. The task runs on the cooperative
-/// pool and the connection actor on its own thread, so each query hops there and back.
+/// A task that owns one connection and calls it directly. The connection's actor runs on its
+/// own thread: a task on the cooperative pool hops there and back for each query, a task on
+/// ``PostgresPool/taskExecutor`` stays there.
 struct ConnectionSelectLoop: SelectLoop {
     let connection: PostgresConnection
 

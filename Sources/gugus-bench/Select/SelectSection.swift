@@ -15,7 +15,34 @@ struct SelectSection: BenchSection {
         var name: String
         var detail: String
         var isHeadline: Bool
+        /// Whether the tasks prefer ``PostgresPool/taskExecutor``, as request handlers do.
+        var onTaskExecutor = false
         var open: @Sendable (PostgresConfiguration) async throws -> any SelectLoop
+
+        /// Where the tasks run, for the figure's conditions.
+        private static func place(_ onTaskExecutor: Bool) -> String {
+            onTaskExecutor ? "on the pool's executor" : "on the cooperative pool"
+        }
+
+        static func connection(onTaskExecutor: Bool, isHeadline: Bool = false) -> Variant {
+            Variant(name: "PostgresConnection.query", detail: "1 task, 1 connection, \(place(onTaskExecutor))",
+                    isHeadline: isHeadline, onTaskExecutor: onTaskExecutor) { configuration in
+                try await ConnectionSelectLoop.open(configuration)
+            }
+        }
+
+        static func poolCheckout(tasks: Int, onTaskExecutor: Bool, isHeadline: Bool = false) -> Variant {
+            Variant(name: "pool.query, checkout per query", detail: "\(tasks) task\(tasks == 1 ? "" : "s"), pool of \(tasks), \(place(onTaskExecutor))",
+                    isHeadline: isHeadline, onTaskExecutor: onTaskExecutor) { configuration in
+                PoolCheckoutSelectLoop(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: tasks)))
+            }
+        }
+
+        static func poolHeld(tasks: Int) -> Variant {
+            Variant(name: "pool.withConnection, held", detail: "\(tasks) task\(tasks == 1 ? "" : "s"), pool of \(tasks)", isHeadline: false) { configuration in
+                PoolHeldSelectLoop(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: tasks)))
+            }
+        }
     }
 
     /// A client count, pgbench's figure for it, and our variants beside it.
@@ -26,23 +53,16 @@ struct SelectSection: BenchSection {
 
     static let groups: [Group] = [
         Group(clients: 1, variants: [
-            Variant(name: "PostgresConnection.query", detail: "1 task, 1 connection", isHeadline: true) { configuration in
-                try await ConnectionSelectLoop.open(configuration)
-            },
-            Variant(name: "pool.query, checkout per query", detail: "1 task, pool of 1", isHeadline: false) { configuration in
-                PoolCheckoutSelectLoop(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: 1)))
-            },
-            Variant(name: "pool.withConnection, held", detail: "1 task, pool of 1", isHeadline: false) { configuration in
-                PoolHeldSelectLoop(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: 1)))
-            },
+            .connection(onTaskExecutor: true, isHeadline: true),
+            .poolCheckout(tasks: 1, onTaskExecutor: true),
+            .connection(onTaskExecutor: false),
+            .poolCheckout(tasks: 1, onTaskExecutor: false),
+            .poolHeld(tasks: 1),
         ]),
         Group(clients: 8, variants: [
-            Variant(name: "pool.query, checkout per query", detail: "8 tasks, pool of 8", isHeadline: true) { configuration in
-                PoolCheckoutSelectLoop(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: 8)))
-            },
-            Variant(name: "pool.withConnection, held", detail: "8 tasks, pool of 8", isHeadline: false) { configuration in
-                PoolHeldSelectLoop(pool: PostgresPool(configuration: configuration, options: .init(maxConnections: 8)))
-            },
+            .poolCheckout(tasks: 8, onTaskExecutor: true, isHeadline: true),
+            .poolCheckout(tasks: 8, onTaskExecutor: false),
+            .poolHeld(tasks: 8),
         ]),
     ]
 
@@ -116,6 +136,7 @@ struct SelectSection: BenchSection {
                 "statement: SELECT balance FROM gugus_bench.account WHERE id = $1, id uniform in 1…\(BenchAccounts.rowCount) (\(BenchAccounts.rowCount) rows, primary key)",
                 "pgbench: the same statement from a script, -M prepared (prepared once per connection, then Bind/Execute, as the layer does), -j = min(clients, \(cores) cores)",
                 "ours: each query decodes its balance; checkout per query is the realistic pool figure, a held connection shows the checkout's cost",
+                "on the pool's executor: the tasks prefer PostgresPool.taskExecutor, as gugus serve's request handlers do, and stay on their connection's thread; on the cooperative pool, each query hops to the connection's thread and back",
                 "client CPU: user + system time of the client process (all its threads) per query; for the ratio, less is better",
             ],
             figures: rates + costs)
@@ -125,13 +146,14 @@ struct SelectSection: BenchSection {
     private static func measure(_ variant: Variant, clients: Int, context: BenchContext) async throws -> Throughput {
         let loop = try await variant.open(context.database.configuration)
         do {
+            let executor = variant.onTaskExecutor ? PostgresPool.taskExecutor : nil
             if context.warmup > .zero {
                 _ = try await Throughput.measure(workers: clients, for: context.warmup) { worker, deadline in
-                    try await loop.run(worker: worker, until: deadline)
+                    try await withTaskExecutorPreference(executor) { try await loop.run(worker: worker, until: deadline) }
                 }
             }
             let throughput = try await Throughput.measure(workers: clients, for: context.duration) { worker, deadline in
-                try await loop.run(worker: worker, until: deadline)
+                try await withTaskExecutorPreference(executor) { try await loop.run(worker: worker, until: deadline) }
             }
             await loop.close()
             return throughput
