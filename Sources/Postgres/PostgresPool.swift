@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -35,7 +36,7 @@ public final class PostgresPool: Service, Sendable {
     public let configuration: PostgresConfiguration
     public let options: Options
     private let logger: Logger
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     private enum Lease: Sendable {
         case connection(PostgresConnection)
@@ -58,7 +59,7 @@ public final class PostgresPool: Service, Sendable {
         self.configuration = configuration
         self.options = options
         self.logger = logger
-        self.state = Mutex(State())
+        self.state = Locked(State())
     }
 
     public var statistics: Statistics {
@@ -358,3 +359,20 @@ private final class ConnectionAffineExecutor: TaskExecutor {
     }
 }
 
+/// State behind a lock that waits in the kernel only when it must.
+///
+/// `Synchronization.Mutex` is a priority-inheritance futex on Linux: every contended lock and
+/// unlock is a system call, and with a connection thread per connection the pool's lock is
+/// contended at every checkout. A glibc mutex takes the uncontended path in user space.
+final class Locked<State: ~Copyable>: @unchecked Sendable {
+    private var state: State
+    private let lock = NSLock()
+
+    init(_ state: consuming State) { self.state = state }
+
+    func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&state)
+    }
+}
