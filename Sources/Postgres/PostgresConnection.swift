@@ -40,7 +40,7 @@ public actor PostgresConnection {
         _ configuration: PostgresConfiguration, logger: Logger = Logger(label: "gugus.postgres")
     ) async throws(PostgresError) -> PostgresConnection {
         let connection = PostgresConnection(
-            thread: ConnectionThread(name: "postgres"), logger: logger,
+            thread: ConnectionThread(name: "pq-connection"), logger: logger,
             statementCacheCapacity: max(0, configuration.statementCacheCapacity))
         try await connection.open(configuration)
         return connection
