@@ -8,11 +8,11 @@ import Foundation
 /// own code and the connection's calls run on the same thread, and a query costs no thread hop.
 final class ConnectionThread: @unchecked Sendable {
     private enum Job {
+        /// A job of the connection's actor.
         case isolated(UnownedJob)
-        case task(UnownedJob)
-        /// A job of a task that prefers ``PostgresPool/executor``, which runs it where it
-        /// was enqueued when that is a connection's thread.
-        case pooled(UnownedJob, UnownedTaskExecutor)
+        /// A job of a task that prefers this thread's ``TaskFace``, or ``PostgresPool/taskExecutor``
+        /// (which runs a job where it was enqueued when that is a connection's thread).
+        case task(UnownedJob, UnownedTaskExecutor)
     }
 
     // Guarded by `condition`.
@@ -66,7 +66,7 @@ final class ConnectionThread: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard !finished else { return false }
-        jobs.append(.pooled(job, executor))
+        jobs.append(.task(job, executor))
         condition.signal()
         return true
     }
@@ -105,14 +105,10 @@ final class ConnectionThread: @unchecked Sendable {
             switch job {
             case .isolated(let job):
                 job.runSynchronously(on: serialExecutor.asUnownedSerialExecutor())
-            case .task(let job):
-                // This thread runs one job at a time and every job of the connection's actor
-                // runs here, so a task's job may run isolated to the actor: the task's calls
-                // to the actor then run inline instead of going through the queue and back.
-                job.runSynchronously(
-                    isolatedTo: serialExecutor.asUnownedSerialExecutor(),
-                    taskExecutor: taskExecutor.asUnownedTaskExecutor())
-            case .pooled(let job, let executor):
+            case .task(let job, let executor):
+                // Not isolated to the actor: run so, every call from the task's nonisolated
+                // code to another became a pass through the queue. Its statements run in
+                // place anyway (`PostgresConnection.withIsolation`).
                 job.runSynchronously(on: executor)
             }
         }
@@ -132,6 +128,12 @@ final class ConnectionThread: @unchecked Sendable {
         func asUnownedSerialExecutor() -> UnownedSerialExecutor {
             UnownedSerialExecutor(ordinary: self)
         }
+
+        /// Code on the thread is isolated to the connection's actor: the thread runs one
+        /// job at a time, and every job of the actor runs on it.
+        func checkIsolated() {
+            precondition(ConnectionThread.current === owner, "not on the connection's thread, so not isolated to the connection")
+        }
     }
 
     /// The face a task holding the connection prefers.
@@ -139,7 +141,7 @@ final class ConnectionThread: @unchecked Sendable {
         fileprivate unowned(unsafe) var owner: ConnectionThread?
 
         func enqueue(_ job: consuming ExecutorJob) {
-            owner!.enqueue(.task(UnownedJob(job)))
+            owner!.enqueue(.task(UnownedJob(job), asUnownedTaskExecutor()))
         }
 
         func asUnownedTaskExecutor() -> UnownedTaskExecutor {

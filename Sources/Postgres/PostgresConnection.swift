@@ -93,20 +93,51 @@ public actor PostgresConnection {
     /// same parameter types) is run, and only bound and executed after that, as
     /// `pgbench -M prepared` does: the server does not parse and plan it again.
     @discardableResult
-    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
-        // A task cancelled before it got here never starts the statement.
+    public nonisolated(nonsending) func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRows {
+        try await cancellable { try $0.run(query, file: file, line: line) }
+    }
+
+    /// Runs a statement and returns how many rows it affected.
+    @discardableResult
+    public nonisolated(nonsending) func execute(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> Int {
+        try await self.query(query, file: file, line: line).affectedRows
+    }
+
+    /// Runs `body` on the connection, and cancels the statement it runs when the task is
+    /// cancelled. A task cancelled before it got here never starts the statement.
+    nonisolated(nonsending) func cancellable<Result: Sendable>(
+        _ body: @Sendable (isolated PostgresConnection) throws -> Result
+    ) async throws -> Result {
         try Task.checkCancellation()
         return try await withTaskCancellationHandler {
-            try run(query, file: file, line: line)
+            try await withIsolation(body)
         } onCancel: {
             canceller.cancel()
         }
     }
 
-    /// Runs a statement and returns how many rows it affected.
-    @discardableResult
-    public func execute(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> Int {
-        try await self.query(query, file: file, line: line).affectedRows
+    /// Runs `body` isolated to the connection. A task already on the connection's thread (on
+    /// ``PostgresPool/taskExecutor``, as request handlers are) runs it there and then; any
+    /// other goes through the actor, to that thread and back.
+    ///
+    /// Running it in place is isolated: the thread runs one job at a time, and every job of
+    /// the actor runs on it (see `ConnectionThread.SerialFace.checkIsolated`). It saves two
+    /// passes through the thread's queue per statement.
+    nonisolated(nonsending) func withIsolation<Result: Sendable>(
+        _ body: @Sendable (isolated PostgresConnection) throws -> Result
+    ) async rethrows -> Result {
+        if ConnectionThread.current === thread {
+            return try inPlace(body)
+        }
+        return try await onActor(body)
+    }
+
+    private nonisolated func inPlace<Result: Sendable>(_ body: @Sendable (isolated PostgresConnection) throws -> Result) rethrows -> Result {
+        try assumeIsolated(body)
+    }
+
+    private func onActor<Result: Sendable>(_ body: @Sendable (isolated PostgresConnection) throws -> Result) rethrows -> Result {
+        try body(self)
     }
 
     /// Runs a script of several statements with the simple query protocol (`PQexec`), as
@@ -141,7 +172,7 @@ public actor PostgresConnection {
         _ = try run(query, file: file, line: line)
     }
 
-    private func run(_ query: PostgresQuery, file: String, line: Int, retried: Bool = false) throws(PostgresError) -> PostgresRows {
+    func run(_ query: PostgresQuery, file: String, line: Int, retried: Bool = false) throws(PostgresError) -> PostgresRows {
         guard let connection else {
             throw PostgresError(.closed, message: "the connection is closed", query: query.sql, file: file, line: line)
         }
@@ -222,18 +253,34 @@ public actor PostgresConnection {
         }
     }
 
+    /// Lends `body` the parameters as libpq takes them: their type OIDs, and their texts,
+    /// NUL-terminated in one buffer (on the stack when small), so that a query's parameters
+    /// cost no allocation each.
     private func withParameterArrays<T>(
         _ bindings: PostgresBindings,
         _ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?) -> T
     ) -> T {
-        if bindings.count == 0 { return body(0, nil, nil) }
-        let values = bindings.values.map { $0.map { strdup($0) } ?? nil }
-        defer { values.forEach { free($0) } }
-        let types = bindings.types.map { Oid($0.rawValue) }
-        let pointers = values.map { UnsafePointer<CChar>($0) }
-        return types.withUnsafeBufferPointer { typeBuffer in
-            pointers.withUnsafeBufferPointer { valueBuffer in
-                body(Int32(bindings.count), typeBuffer.baseAddress, valueBuffer.baseAddress)
+        let count = bindings.count
+        if count == 0 { return body(0, nil, nil) }
+        let length = bindings.values.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { text in
+            withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
+                withUnsafeTemporaryAllocation(of: Oid.self, capacity: count) { types in
+                    var offset = 0
+                    for index in 0..<count {
+                        types[index] = Oid(bindings.types[index].rawValue)
+                        guard let value = bindings.values[index] else {
+                            values[index] = nil
+                            continue
+                        }
+                        let start = text.baseAddress! + offset
+                        let end = UnsafeMutableBufferPointer(rebasing: text[offset...]).initialize(from: value.utf8).1
+                        text[offset + end] = 0
+                        offset += end + 1
+                        values[index] = UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)
+                    }
+                    return body(Int32(count), UnsafePointer(types.baseAddress), UnsafePointer(values.baseAddress))
+                }
             }
         }
     }
@@ -249,7 +296,7 @@ public actor PostgresConnection {
     }
 
     /// Sends a notification, through `pg_notify` so the channel and payload are parameters.
-    public func notify(channel: String, payload: String = "", file: String = #fileID, line: Int = #line) async throws {
+    public nonisolated(nonsending) func notify(channel: String, payload: String = "", file: String = #fileID, line: Int = #line) async throws {
         try await execute("SELECT pg_notify(\(channel), \(payload))", file: file, line: line)
     }
 

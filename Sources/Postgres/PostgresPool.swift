@@ -86,18 +86,17 @@ public final class PostgresPool: Service, Sendable {
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
     ///
     /// While `body` runs, the task prefers the connection's own thread, so the queries it
-    /// awaits do not hop between threads. The checks before and after `body` run there too:
-    /// on that thread, asking the connection's actor costs no hop, where from the caller's
-    /// thread each check would cost two.
+    /// awaits do not hop between threads: on that thread they run in place, as the checks
+    /// before and after `body` do, where from the caller's thread each would cost two hops.
     public func withConnection<Result: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await lend(isolation: isolation) { connection in
             try await withTaskExecutorPreference(connection.taskExecutor, isolation: isolation) {
-                guard await connection.isReusable() else { return .broken }
+                guard await connection.withIsolation({ $0.isReusable() }) else { return .broken }
                 let result = try await body(connection)
-                return .returned(result, reusable: await connection.canReturnToPool())
+                return .returned(result, reusable: await connection.withIsolation { $0.canReturnToPool() })
             }
         }
     }
@@ -336,10 +335,12 @@ enum Loan<Result: Sendable>: Sendable {
 
 extension PostgresConnection {
     /// The pool's one statement, with the checks before and after, in one call.
-    func lentQuery(_ query: PostgresQuery, file: String, line: Int) async throws -> Loan<PostgresRows> {
-        guard isReusable() else { return .broken }
-        let rows = try await self.query(query, file: file, line: line)
-        return .returned(rows, reusable: canReturnToPool())
+    nonisolated(nonsending) func lentQuery(_ query: PostgresQuery, file: String, line: Int) async throws -> Loan<PostgresRows> {
+        try await cancellable { connection in
+            guard connection.isReusable() else { return .broken }
+            let rows = try connection.run(query, file: file, line: line)
+            return .returned(rows, reusable: connection.canReturnToPool())
+        }
     }
 }
 

@@ -14,8 +14,9 @@ final class ResultHandle: @unchecked Sendable {
 /// The rows a statement returned. Values are read from the result on demand, without copying.
 public struct PostgresRows: Sendable, RandomAccessCollection {
     let handle: ResultHandle?
-    /// Column name → index, computed once per result.
-    let columnIndex: [String: Int]
+    /// Column name → index, computed once per result of many columns; a few columns are
+    /// searched in order, which costs less than hashing every name of every result.
+    private let columnIndex: [String: Int]?
     public let columns: [String]
     public let count: Int
     /// Rows inserted, updated or deleted (`PQcmdTuples`), or the row count of a SELECT.
@@ -30,19 +31,41 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         let columnCount = Int(PQnfields(result))
         var columns: [String] = []
         columns.reserveCapacity(columnCount)
-        var columnIndex: [String: Int] = [:]
         for index in 0..<columnCount {
-            let name = String(cString: PQfname(result, Int32(index)))
-            columns.append(name)
-            if columnIndex[name] == nil { columnIndex[name] = index }
+            columns.append(String(cString: PQfname(result, Int32(index))))
         }
         self.columns = columns
-        self.columnIndex = columnIndex
+        if columnCount > Self.columnsSearchedInOrder {
+            // The first of two columns with one name wins, as in the search in order.
+            self.columnIndex = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        } else {
+            self.columnIndex = nil
+        }
         self.count = Int(PQntuples(result))
-        self.affectedRows = Int(String(cString: PQcmdTuples(result))) ?? Int(PQntuples(result))
+        self.affectedRows = Self.parseCount(PQcmdTuples(result)) ?? Int(PQntuples(result))
         self.query = query
         self.file = file
         self.line = line
+    }
+
+    private static let columnsSearchedInOrder = 8
+
+    /// The position of the first column called `name`.
+    func position(of name: String) -> Int? {
+        if let columnIndex { return columnIndex[name] }
+        return columns.firstIndex(of: name)
+    }
+
+    /// The row count of `PQcmdTuples` ("" for a statement that reports none), read without
+    /// making a String of it.
+    private static func parseCount(_ text: UnsafePointer<CChar>) -> Int? {
+        var cursor = text
+        var value = 0
+        while case let digit = Int(cursor.pointee) - 48, (0...9).contains(digit) {
+            value = value &* 10 &+ digit
+            cursor += 1
+        }
+        return cursor != text && cursor.pointee == 0 ? value : nil
     }
 
     public var startIndex: Int { 0 }
@@ -94,7 +117,7 @@ public struct PostgresRow: Sendable {
 
     /// The cell of a named column.
     public func column(_ name: String) throws(PostgresError) -> PostgresCell {
-        guard let column = rows.columnIndex[name] else {
+        guard let column = rows.position(of: name) else {
             throw error("no column '\(name)' in the result (columns: \(rows.columns.joined(separator: ", ")))")
         }
         return PostgresCell(row: self, column: Int32(column))
@@ -217,7 +240,7 @@ struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func contains(_ key: Key) -> Bool {
-        row.rows.columnIndex[RowDecoder.columnName(key.stringValue)] != nil
+        row.rows.position(of: RowDecoder.columnName(key.stringValue)) != nil
     }
 
     func decodeNil(forKey key: Key) throws -> Bool {

@@ -44,22 +44,26 @@ extension PostgresConnection {
         return result
     }
 
-    private func commit(file: String, line: Int) throws {
-        do {
-            try runUncancellable("COMMIT", file: file, line: line)
-        } catch {
-            // The outcome is unknown if the connection broke during COMMIT; never reuse it.
-            if transactionStatus != PQTRANS_IDLE { markTainted() }
-            throw error
+    private nonisolated(nonsending) func commit(file: String, line: Int) async throws {
+        try await withIsolation { connection in
+            do {
+                try connection.runUncancellable("COMMIT", file: file, line: line)
+            } catch {
+                // The outcome is unknown if the connection broke during COMMIT; never reuse it.
+                if connection.transactionStatus != PQTRANS_IDLE { connection.markTainted() }
+                throw error
+            }
         }
     }
 
-    private func rollBack(_ statement: PostgresQuery, file: String, line: Int) {
-        do {
-            try runUncancellable(statement, file: file, line: line)
-        } catch {
-            // A broken connection rolls back by itself on the server; it must not be reused.
-            markTainted()
+    private nonisolated(nonsending) func rollBack(_ statement: PostgresQuery, file: String, line: Int) async {
+        await withIsolation { connection in
+            do {
+                try connection.runUncancellable(statement, file: file, line: line)
+            } catch {
+                // A broken connection rolls back by itself on the server; it must not be reused.
+                connection.markTainted()
+            }
         }
     }
 }

@@ -29,10 +29,11 @@ struct StatementCache {
 
     /// The name of the statement prepared for `key`, marked as just used.
     mutating func name(for key: Key) -> String? {
-        guard let entry = entries[key] else { return nil }
+        // One lookup, so the SQL text is hashed once per query.
+        guard let index = entries.index(forKey: key) else { return nil }
         uses += 1
-        entries[key] = (entry.name, uses)
-        return entry.name
+        entries.values[index].lastUse = uses
+        return entries.values[index].name
     }
 
     /// A name no statement of this connection has had.

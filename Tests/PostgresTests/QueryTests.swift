@@ -136,4 +136,43 @@ struct QueryTests {
         #expect(missing?.message == "no column 'nope' in the result (columns: count, code)")
         await connection.close()
     }
+
+    @Test("parameter texts reach the server as written: NULLs, empty, multibyte, long, many")
+    func parameterTexts() async throws {
+        let connection = try await PostgresConnection.connect(try await TestDatabase.server())
+        let long = String(repeating: "Gugus Tugas Daerah ", count: 10_000)
+        let texts: [String?] = ["", nil, "Nusa Tenggara Timur · WITA", "漢字 🙂 é", long, nil, "x"]
+        var query: PostgresQuery = "SELECT \(texts[0])::text"
+        for text in texts.dropFirst() { query.append(", \(text)::text") }
+        let row = try #require(try await connection.query(query).single())
+        #expect(try texts.indices.map { try row.column(at: $0).decode(String?.self) } == texts)
+        await connection.close()
+    }
+
+    @Test("columns are found by name in small and wide results, the first of a repeated name winning")
+    func columnsByName() async throws {
+        let connection = try await PostgresConnection.connect(try await TestDatabase.server())
+        let narrow = try #require(try await connection.query("SELECT 1 AS a, 2 AS b, 3 AS a").single())
+        #expect(try narrow.column("a").decode(Int.self) == 1)
+        #expect(try narrow.column("b").decode(Int.self) == 2)
+        let names = (1...12).map { "c\($0)" } + ["c3"]
+        let select = names.enumerated().map { "\($0.offset + 1) AS \($0.element)" }.joined(separator: ", ")
+        let wide = try #require(try await connection.query(PostgresQuery(unsafeSQL: "SELECT " + select)).single())
+        #expect(try wide.column("c12").decode(Int.self) == 12)
+        #expect(try wide.column("c3").decode(Int.self) == 3)
+        #expect(throws: PostgresError.self) { try wide.column("c13") }
+        await connection.close()
+    }
+
+    @Test("affected rows: a statement's count, or the row count where it reports none")
+    func affectedRows() async throws {
+        let connection = try await PostgresConnection.connect(try await TestDatabase.server())
+        try await connection.execute("CREATE TEMPORARY TABLE counted (n int)")
+        #expect(try await connection.execute("INSERT INTO counted SELECT generate_series(1, 1234)") == 1234)
+        #expect(try await connection.execute("UPDATE counted SET n = n + 1 WHERE n > 1000") == 234)
+        #expect(try await connection.execute("DELETE FROM counted WHERE n > 5000") == 0)
+        #expect(try await connection.query("SELECT n FROM counted LIMIT 7").affectedRows == 7)
+        #expect(try await connection.execute("SET search_path TO public") == 0)
+        await connection.close()
+    }
 }
