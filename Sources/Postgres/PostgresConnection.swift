@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
 import Logging
+import Synchronization
 
 /// One libpq connection, owned by an actor that runs on a thread of its own.
 ///
@@ -306,7 +307,7 @@ public actor PostgresConnection {
     /// nothing unexpected on its socket. A server that restarted has sent an error and
     /// closed the socket, which this sees without a round trip.
     func isReusable() -> Bool {
-        guard let connection, !isTainted, PQstatus(connection) == CONNECTION_OK,
+        guard let connection, !isTainted, !canceller.wasRequested, PQstatus(connection) == CONNECTION_OK,
               PQtransactionStatus(connection) == PQTRANS_IDLE
         else { return false }
         var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
@@ -322,7 +323,7 @@ public actor PostgresConnection {
 
     /// Whether a connection coming back from a borrower can be lent again.
     func canReturnToPool() -> Bool {
-        guard let connection, !isTainted else { return false }
+        guard let connection, !isTainted, !canceller.wasRequested else { return false }
         return PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE
     }
 
@@ -366,6 +367,12 @@ public actor PostgresConnection {
 final class Canceller: @unchecked Sendable {
     private let lock = NSLock()
     private var handle: OpaquePointer?
+    private let requested = Atomic(false)
+
+    /// Whether a cancel request was sent or is on its way. It may reach the server after the
+    /// statement it was meant for has ended, and cancel whatever the connection runs next:
+    /// the connection must not be lent to anyone else.
+    var wasRequested: Bool { requested.load(ordering: .acquiring) }
 
     func set(_ newHandle: OpaquePointer?) {
         lock.lock()
@@ -378,6 +385,7 @@ final class Canceller: @unchecked Sendable {
     /// `PQcancel` opens a connection of its own, so it runs on a dispatch thread rather than
     /// on the cancelling task's cooperative thread.
     func cancel() {
+        requested.store(true, ordering: .releasing)
         DispatchQueue.global().async { [self] in
             lock.lock()
             defer { lock.unlock() }

@@ -157,6 +157,22 @@ struct PoolTests {
         await pool.close()
     }
 
+    @Test("a connection asked to cancel is not lent again, even when its statement ended first")
+    func lateCancelRequest() async throws {
+        let pool = PostgresPool(configuration: try await TestDatabase.server(), options: .init(maxConnections: 1))
+        let first = try await pool.withConnection { connection in
+            let backend = try #require(try await connection.query("SELECT pg_backend_pid()").single()).decode(Int32.self)
+            // As a task's cancellation handler does when the task is cancelled just as its
+            // statement ends: the request may reach the server during the next borrower's.
+            await connection.canceller.cancel()
+            return backend
+        }
+        let second = try #require(try await pool.query("SELECT pg_backend_pid()").single()).decode(Int32.self)
+        #expect(second != first)
+        #expect(pool.statistics.open == 1)
+        await pool.close()
+    }
+
     @Test("graceful shutdown closes the pool")
     func closes() async throws {
         let pool = PostgresPool(configuration: try await TestDatabase.server())
