@@ -106,9 +106,9 @@ final class ConnectionThread: @unchecked Sendable {
             case .isolated(let job):
                 job.runSynchronously(on: serialExecutor.asUnownedSerialExecutor())
             case .task(let job, let executor):
-                // Not isolated to the actor: run so, every call from the task's nonisolated
-                // code to another became a pass through the queue. Its statements run in
-                // place anyway (`PostgresConnection.withIsolation`).
+                // Unisolated. Run isolated to the actor, every call from the task's
+                // nonisolated code to another nonisolated function was a pass through the
+                // queue; its statements run in place anyway (`PostgresConnection.withIsolation`).
                 job.runSynchronously(on: executor)
             }
         }
