@@ -143,27 +143,26 @@ public actor PostgresConnection {
 
     /// Runs a script of several statements with the simple query protocol (`PQexec`), as
     /// migrations need. It takes no parameters, and the name says what that means.
-    public func executeScript(unsafeSQL script: String, file: String = #fileID, line: Int = #line) async throws {
-        try Task.checkCancellation()
+    public nonisolated(nonsending) func executeScript(unsafeSQL script: String, file: String = #fileID, line: Int = #line) async throws {
+        try await cancellable { try $0.runScript(script, file: file, line: line) }
+    }
+
+    private func runScript(_ script: String, file: String, line: Int) throws(PostgresError) {
         guard let connection else {
             throw PostgresError(.closed, message: "the connection is closed", file: file, line: line)
         }
-        try await withTaskCancellationHandler {
-            // PQexec returns the last result; an error stops the script there.
-            guard let result = PQexec(connection, script) else {
-                isTainted = true
-                throw PostgresError(.connection, message: Self.errorMessage(connection), file: file, line: line)
-            }
-            defer { PQclear(result) }
-            switch PQresultStatus(result) {
-            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                return
-            default:
-                if PQstatus(connection) != CONNECTION_OK { isTainted = true }
-                throw Self.serverError(result, connection: connection, query: "(script)", file: file, line: line)
-            }
-        } onCancel: {
-            canceller.cancel()
+        // PQexec returns the last result; an error stops the script there.
+        guard let result = PQexec(connection, script) else {
+            isTainted = true
+            throw PostgresError(.connection, message: Self.errorMessage(connection), file: file, line: line)
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return
+        default:
+            if PQstatus(connection) != CONNECTION_OK { isTainted = true }
+            throw Self.serverError(result, connection: connection, query: "(script)", file: file, line: line)
         }
     }
 
